@@ -1,0 +1,7 @@
+/**
+ * persistence commands. (Filled in by the work on this command group.)
+ */
+
+import type { CommandSpec } from './types.js';
+
+export const commands: CommandSpec[] = [];

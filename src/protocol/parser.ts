@@ -1,0 +1,291 @@
+/**
+ * RESP request parser: turns the bytes a client sends into commands (arrays of
+ * latin1 strings, one char per byte, so binary data round-trips exactly).
+ *
+ * Accepts both request forms Redis accepts: multibulk (`*N\r\n$len\r\n...`) and inline
+ * (`SET k v\n`, as telnet and redis-cli's inline mode send). Input may be split at any
+ * byte: the parser keeps the arguments it already has and resumes where it stopped, so a
+ * frame of many arguments delivered in many reads costs linear time. A bulk argument
+ * larger than BIG_ARG is assembled in its own buffer as its bytes arrive.
+ *
+ * Limits and error texts follow Redis 7.0's processMultibulkBuffer/processInlineBuffer.
+ * A protocol error is thrown as ProtocolError; the connection replies and closes.
+ *
+ * Leaf module: imports nothing from Amber but the error table.
+ */
+
+import { E } from './errors.js';
+
+/** Longest inline line or count line without a newline (Redis PROTO_INLINE_MAX_SIZE). */
+const INLINE_MAX = 64 * 1024;
+/** Bulk arguments this large are assembled in their own buffer (Redis PROTO_MBULK_BIG_ARG). */
+const BIG_ARG = 32 * 1024;
+/** Limits that apply before a client has authenticated (Redis 7.0 processMultibulkBuffer). */
+const UNAUTH_MAX_ARGS = 10;
+const UNAUTH_MAX_BULK = 16384;
+
+const CR = 13;
+const LF = 10;
+const STAR = 42; // '*'
+const DOLLAR = 36; // '$'
+
+export class ProtocolError extends Error {
+  readonly line: string;
+  constructor(detail: string) {
+    super(detail);
+    this.line = E.protocol(detail);
+  }
+}
+
+export interface ParserOptions {
+  /** proto-max-bulk-len: the largest bulk argument accepted. */
+  maxBulkLen(): number;
+  /** Whether the client still has to authenticate (tighter limits apply). */
+  unauthenticated(): boolean;
+}
+
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Whether a multibulk frame is being read. */
+  private inFrame = false;
+  /** Arguments the frame being read still expects. */
+  private argsLeft = 0;
+  private args: string[] = [];
+  /** Length of the bulk argument whose bytes are awaited; -1 when a `$` line comes next. */
+  private bulkLen = -1;
+  /** A large bulk argument being filled as its bytes arrive. */
+  private big: Buffer | null = null;
+  private bigFill = 0;
+
+  constructor(private readonly opts: ParserOptions) {}
+
+  /** Bytes received and not yet turned into commands (for client-query-buffer-limit). */
+  get pending(): number {
+    return this.buf.length - this.pos + this.bigFill;
+  }
+
+  /** Whether a command is partly read (so an idle connection is mid-frame). */
+  get midFrame(): boolean {
+    return this.inFrame || this.pos < this.buf.length;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      const need = this.big.length - this.bigFill;
+      const n = Math.min(need, chunk.length);
+      chunk.copy(this.big, this.bigFill, 0, n);
+      this.bigFill += n;
+      if (this.bigFill < this.big.length) return;
+      // Complete: the argument's bytes are in `big`; whatever follows stays for parsing.
+      this.args.push(this.big.toString('latin1', 0, this.bulkLen));
+      this.big = null;
+      this.bigFill = 0;
+      this.bulkLen = -1;
+      this.argsLeft--;
+      chunk = chunk.subarray(n);
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+  }
+
+  /**
+   * The next complete command, or null when more input is needed. Throws ProtocolError.
+   * An empty multibulk (`*0`) or a blank inline line is skipped, as Redis does.
+   */
+  next(): string[] | null {
+    for (;;) {
+      if (this.big !== null) return null;
+      if (!this.inFrame) {
+        if (this.pos >= this.buf.length) return null;
+        if (this.buf[this.pos] !== STAR) {
+          const inline = this.readInline();
+          if (inline === null) return null;
+          if (inline.length === 0) continue;
+          return inline;
+        }
+        const count = this.readCountLine();
+        if (count === null) return null;
+        if (count <= 0) continue;
+        this.inFrame = true;
+        this.argsLeft = count;
+        this.args = [];
+      }
+      while (this.argsLeft > 0) {
+        if (this.bulkLen < 0) {
+          const len = this.readBulkHeader();
+          if (len === null) return null;
+          this.bulkLen = len;
+        }
+        const avail = this.buf.length - this.pos;
+        if (avail < this.bulkLen + 2) {
+          if (this.bulkLen >= BIG_ARG) {
+            this.big = Buffer.allocUnsafe(this.bulkLen + 2);
+            this.buf.copy(this.big, 0, this.pos);
+            this.bigFill = avail;
+            this.pos = this.buf.length;
+          }
+          return null;
+        }
+        this.args.push(this.buf.toString('latin1', this.pos, this.pos + this.bulkLen));
+        this.pos += this.bulkLen + 2;
+        this.bulkLen = -1;
+        this.argsLeft--;
+      }
+      const args = this.args;
+      this.args = [];
+      this.inFrame = false;
+      return args;
+    }
+  }
+
+  /** Reads `*<n>\r\n`; null if the line is incomplete. */
+  private readCountLine(): number | null {
+    const eol = this.buf.indexOf(CR, this.pos);
+    if (eol < 0 || eol + 1 >= this.buf.length) {
+      if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('too big mbulk count string');
+      return null;
+    }
+    const n = parseLength(this.buf, this.pos + 1, eol);
+    if (n === null || n > 2147483647) throw new ProtocolError('invalid multibulk length');
+    if (n > UNAUTH_MAX_ARGS && this.opts.unauthenticated()) {
+      throw new ProtocolError('unauthenticated multibulk length');
+    }
+    this.pos = eol + 2;
+    return n;
+  }
+
+  /** Reads `$<len>\r\n`; null if the line is incomplete. */
+  private readBulkHeader(): number | null {
+    const eol = this.buf.indexOf(CR, this.pos);
+    if (eol < 0 || eol + 1 >= this.buf.length) {
+      if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('too big bulk count string');
+      return null;
+    }
+    if (this.buf[this.pos] !== DOLLAR) {
+      throw new ProtocolError(`expected '$', got '${String.fromCharCode(this.buf[this.pos]!)}'`);
+    }
+    const n = parseLength(this.buf, this.pos + 1, eol);
+    if (n === null || n < 0 || n > this.opts.maxBulkLen()) throw new ProtocolError('invalid bulk length');
+    if (n > UNAUTH_MAX_BULK && this.opts.unauthenticated()) {
+      throw new ProtocolError('unauthenticated bulk length');
+    }
+    this.pos = eol + 2;
+    return n;
+  }
+
+  /** Reads one inline line and splits it; null if the line is incomplete. */
+  private readInline(): string[] | null {
+    const nl = this.buf.indexOf(LF, this.pos);
+    if (nl < 0) {
+      if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('too big inline request');
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && this.buf[end - 1] === CR) end--;
+    const line = this.buf.toString('latin1', this.pos, end);
+    this.pos = nl + 1;
+    const args = splitArgs(line);
+    if (args === null) throw new ProtocolError('unbalanced quotes in request');
+    return args;
+  }
+}
+
+/**
+ * Parses the decimal between start and end as Redis's string2ll does for lengths:
+ * optional '-', digits only, no '+', no spaces. Returns null when it is not a number.
+ */
+function parseLength(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end || end - start > 19) return null;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+    if (i >= end) return null;
+  }
+  let n = 0;
+  for (; i < end; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return null;
+    n = n * 10 + c;
+  }
+  return neg ? -n : n;
+}
+
+const isSpace = (c: string): boolean =>
+  c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f';
+
+const hexValue = (c: string): number => {
+  const code = c.charCodeAt(0);
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+};
+
+/**
+ * Splits a line into arguments the way Redis's sdssplitargs does: whitespace separates,
+ * "double quotes" understand \n \r \t \b \a \xHH and \<char>, 'single quotes' understand \'.
+ * A closing quote must be followed by whitespace or the end. Returns null on unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line[i]!)) i++;
+    if (i >= n) return out;
+    let inDouble = false;
+    let inSingle = false;
+    let cur = '';
+    for (;;) {
+      if (inDouble) {
+        if (i >= n) return null;
+        const c = line[i]!;
+        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n && hexValue(line[i + 2]!) >= 0 && hexValue(line[i + 3]!) >= 0) {
+          cur += String.fromCharCode(hexValue(line[i + 2]!) * 16 + hexValue(line[i + 3]!));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i]!;
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line[i + 1]!)) return null;
+          i++;
+          break;
+        } else {
+          cur += c;
+        }
+        i++;
+      } else if (inSingle) {
+        if (i >= n) return null;
+        const c = line[i]!;
+        if (c === '\\' && line[i + 1] === "'") {
+          cur += "'";
+          i += 2;
+          continue;
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line[i + 1]!)) return null;
+          i++;
+          break;
+        }
+        cur += c;
+        i++;
+      } else {
+        if (i >= n) break;
+        const c = line[i]!;
+        if (isSpace(c)) break;
+        if (c === '"') inDouble = true;
+        else if (c === "'") inSingle = true;
+        else cur += c;
+        i++;
+      }
+    }
+    out.push(cur);
+  }
+}
