@@ -15,6 +15,8 @@ import { commands as set } from './set.js';
 import { commands as zset } from './zset.js';
 import { commands as sort } from './sort.js';
 import { commands as persistence } from './persistence.js';
+import { commands as dump } from './dump.js';
+import { commands as debug } from './debug.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -28,6 +30,8 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...zset,
   ...sort,
   ...persistence,
+  ...dump,
+  ...debug,
 ];
 
 export const COMMANDS = new Map<string, CommandSpec>();

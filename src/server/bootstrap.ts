@@ -1,9 +1,10 @@
 /**
  * Wires the subsystems into a new Server, in order. Each subsystem registers its hooks
- * (cron jobs, beforeSleep, feeds, store hooks, shutdown) here and nowhere else, so this
- * file is the map of what runs.
+ * (cron jobs, beforeSleep, feeds, store hooks, shutdown, INFO sections) here and nowhere
+ * else, so this file is the map of what runs.
  */
 
+import { LIMIT_CONFIGS, limits } from '../types/limits.js';
 import type { Server } from './server.js';
 
 /** Start-up steps run after wiring and before listening (e.g. loading the dataset). */
@@ -11,6 +12,16 @@ export type StartupStep = (server: Server) => void | Promise<void>;
 
 export function wire(server: Server): StartupStep[] {
   const startup: StartupStep[] = [];
-  void server;
+  wireEncodingLimits(server);
   return startup;
+}
+
+/** Keeps the data types' conversion thresholds in step with the config. */
+function wireEncodingLimits(server: Server): void {
+  for (const [name, field] of Object.entries(LIMIT_CONFIGS)) {
+    limits[field] = server.config.num(name);
+    server.config.on(name, (v) => {
+      limits[field] = v as number;
+    });
+  }
 }

@@ -77,6 +77,11 @@ export class Server {
   readonly cronJobs: (() => void)[] = [];
   /** Run at shutdown, in order, before sockets close. May be async. */
   readonly shutdownHooks: (() => void | Promise<void>)[] = [];
+  /**
+   * INFO sections by lower-case name, in the order INFO prints them. Each returns its
+   * fields in order; a subsystem registers its own section (e.g. 'persistence').
+   */
+  readonly infoSections = new Map<string, () => [string, string | number][]>();
   /** Receives each propagated command (the AOF and, later, replicas). */
   readonly feeds: ((dbid: number, argv: string[]) => void)[] = [];
   /** Set when writes must be refused (e.g. MISCONF after a failed save); returns an error line. */

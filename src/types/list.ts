@@ -1,6 +1,9 @@
 /**
- * RList: the list type (placeholder until the collections work lands; the persistence
- * layer codes against this surface).
+ * RList: the list type. PLACEHOLDER: the collections work replaces the inside.
+ *
+ * Persistence (RDB writer/reader, DUMP/RESTORE, digest, COPY) relies on exactly this
+ * surface; keep these members and their meaning when the implementation changes:
+ *   kind, length, encoding(), pushTail(v), values(), clone()
  */
 export class RList {
   readonly kind = 'list' as const;
@@ -12,11 +15,18 @@ export class RList {
   encoding(): 'listpack' | 'quicklist' {
     return 'quicklist';
   }
+  /** Appends at the tail (RPUSH; the loader builds lists with it). */
   pushTail(v: string): void {
     this.items.push(v);
   }
   /** All elements head to tail. */
   *values(): IterableIterator<string> {
     yield* this.items;
+  }
+  /** An independent deep copy (COPY). */
+  clone(): RList {
+    const l = new RList();
+    l.items = this.items.slice();
+    return l;
   }
 }

@@ -1,6 +1,9 @@
 /**
- * RSet: the set type (placeholder until the collections work lands; the persistence
- * layer codes against this surface).
+ * RSet: the set type. PLACEHOLDER: the collections work replaces the inside.
+ *
+ * Persistence relies on exactly this surface; keep these members and their meaning:
+ *   kind, size, encoding(), add(member), has(member), values(), clone()
+ * An intset-encoded set iterates in ascending integer order (as Redis's intset does).
  */
 export class RSet {
   readonly kind = 'set' as const;
@@ -8,15 +11,25 @@ export class RSet {
   get size(): number {
     return this.members.size;
   }
-  encoding(): 'intset' | 'listpack' | 'hashtable' {
+  /** 'intset' while every member is an integer and within set-max-intset-entries, else 'hashtable'. */
+  encoding(): 'intset' | 'hashtable' {
     return 'hashtable';
   }
+  /** Adds a member; returns true when it is new. */
   add(member: string): boolean {
     const had = this.members.has(member);
     this.members.add(member);
     return !had;
   }
+  has(member: string): boolean {
+    return this.members.has(member);
+  }
   values(): IterableIterator<string> {
     return this.members.values();
+  }
+  clone(): RSet {
+    const s = new RSet();
+    s.members = new Set(this.members);
+    return s;
   }
 }
