@@ -71,6 +71,8 @@ export function execute(server: Server, c: Client, argv: string[]): void {
     }
   }
   server.call(c, spec, argv);
+  const after = server.afterCommandHooks;
+  for (let i = 0; i < after.length; i++) after[i]!();
 }
 
 /** Answers an error for a command that was not run (and marks a transaction as failed). */

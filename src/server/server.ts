@@ -37,6 +37,10 @@ export interface SlowlogEntry {
   name: string;
 }
 
+export interface ShutdownOptions {
+  save?: boolean;
+}
+
 export interface ServerOptions {
   clock?: Clock;
   /** Where log lines go; defaults to stdout (or the logfile config). */
@@ -75,8 +79,15 @@ export class Server {
   readonly beforeSleepHooks: (() => void)[] = [];
   /** Run every cron tick (1000/hz ms). */
   readonly cronJobs: (() => void)[] = [];
-  /** Run at shutdown, in order, before sockets close. May be async. */
-  readonly shutdownHooks: (() => void | Promise<void>)[] = [];
+  /**
+   * Run at shutdown, in order, before sockets close. May be async. `save` is what SHUTDOWN
+   * asked (true: SAVE, false: NOSAVE, undefined: save when save points are configured).
+   */
+  readonly shutdownHooks: ((opts: ShutdownOptions) => void | Promise<void>)[] = [];
+  /** Run after FLUSHALL has emptied every database (Redis saves the empty dataset then). */
+  readonly flushAllHooks: (() => void)[] = [];
+  /** Run after each top-level command (and after a whole EXEC): serves clients blocked on keys made ready. */
+  readonly afterCommandHooks: (() => void)[] = [];
   /**
    * INFO sections by lower-case name, in the order INFO prints them. Each returns its
    * fields in order; a subsystem registers its own section (e.g. 'persistence').
@@ -312,12 +323,12 @@ export class Server {
   }
 
   /** Stops accepting, runs shutdown hooks, closes every client. */
-  async close(): Promise<void> {
+  async close(opts: ShutdownOptions = {}): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     if (this.cronTimer) clearTimeout(this.cronTimer);
     const listenersClosed = this.closeListeners();
-    for (const h of this.shutdownHooks) await h();
+    for (const h of this.shutdownHooks) await h(opts);
     this.beforeSleep();
     for (const c of [...this.clients.values()]) {
       c.close();
