@@ -17,6 +17,7 @@ import { commands as sort } from './sort.js';
 import { commands as persistence } from './persistence.js';
 import { commands as dump } from './dump.js';
 import { commands as debug } from './debug.js';
+import { commands as aof } from './aof.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -32,6 +33,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...persistence,
   ...dump,
   ...debug,
+  ...aof,
 ];
 
 export const COMMANDS = new Map<string, CommandSpec>();

@@ -4,7 +4,9 @@
  * else, so this file is the map of what runs.
  */
 
+import { Aof } from '../persistence/aof/aof.js';
 import { LIMIT_CONFIGS, limits } from '../types/limits.js';
+import { wireMulti } from './multi.js';
 import type { Server } from './server.js';
 
 /** Start-up steps run after wiring and before listening (e.g. loading the dataset). */
@@ -13,6 +15,8 @@ export type StartupStep = (server: Server) => void | Promise<void>;
 export function wire(server: Server): StartupStep[] {
   const startup: StartupStep[] = [];
   wireEncodingLimits(server);
+  wireMulti(server); // WATCH: modified-key hook, unwatch on disconnect
+  startup.push(wireAof(server));
   return startup;
 }
 
@@ -24,4 +28,10 @@ function wireEncodingLimits(server: Server): void {
       limits[field] = v as number;
     });
   }
+}
+
+/** The append-only file: feed, per-turn write/fsync, reply gate, rewrite; loads at start when on. */
+function wireAof(server: Server): StartupStep {
+  server.aof = new Aof(server);
+  return server.aof.wire();
 }

@@ -13,6 +13,7 @@ import type { CommandSpec } from '../commands/types.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import { Reply } from '../protocol/writer.js';
 import type { Db } from '../store/db.js';
+import type { Subscriptions } from './pubsub.js';
 import type { Server } from './server.js';
 
 export type ReplyMode = 'on' | 'off' | 'skip';
@@ -70,6 +71,8 @@ export class Client {
   bytesIn = 0;
   bytesOut = 0;
   monitor = false;
+  /** Pub/sub subscriptions (src/server/pubsub.ts); null when none (not in pub/sub mode). */
+  pubsub: Subscriptions | null = null;
   /** Set while reads are paused (output backlog or a paused server). */
   private readingPaused = false;
 
@@ -155,10 +158,15 @@ export class Client {
 
   /** Writes pending output to the socket (called once per event-loop turn). */
   flush(): void {
-    const s = this.socket;
     const out = this.reply.out;
+    this.reply.out = '';
+    this.writeOut(out);
+  }
+
+  /** Writes output taken earlier (possibly held back for durability) and honours a pending close. */
+  writeOut(out: string): void {
+    const s = this.socket;
     if (out.length > 0 && s !== null && !this.closed) {
-      this.reply.out = '';
       this.bytesOut += out.length;
       this.server.stats.netOutputBytes += out.length;
       s.write(out, 'latin1');

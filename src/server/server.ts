@@ -11,6 +11,7 @@
 import net from 'node:net';
 import type { CommandSpec } from '../commands/types.js';
 import { Config } from '../config/config.js';
+import type { Aof } from '../persistence/aof/aof.js';
 import { Store } from '../store/store.js';
 import type { Clock } from '../store/store.js';
 import { Client } from './client.js';
@@ -100,6 +101,10 @@ export class Server {
   /** Until this time (ms) clients are paused (CLIENT PAUSE); 'write' pauses only writes. */
   pauseUntil = 0;
   pauseWritesOnly = false;
+  /** The append-only file (null until wired). */
+  aof: Aof | null = null;
+  /** Reports whether a background RDB save is running (installed by the RDB persistence wiring). */
+  backgroundSaveRunning: () => boolean = () => false;
   private cronTimer: NodeJS.Timeout | null = null;
   private readonly logger: (line: string) => void;
   closing = false;
@@ -291,13 +296,41 @@ export class Server {
     }
   }
 
-  /** End of an event-loop turn: durability hooks first, then one write per client. */
+  /**
+   * Durability gates: each returns a promise when replies produced so far must wait for data
+   * to reach the disk (AOF with appendfsync always), or null when nothing is pending.
+   */
+  readonly replyGates: (() => Promise<void> | null)[] = [];
+  /** The last batch of held replies (they leave in order). */
+  private heldReplies: Promise<void> | null = null;
+
+  /**
+   * End of an event-loop turn: durability hooks first (AOF write), then one write per client.
+   * When a gate asks for it, this turn's replies are taken as a batch and written once the
+   * gate resolves and every earlier batch has left, so no client ever sees a reply (or data
+   * written by another client) before it is durable.
+   */
   beforeSleep(): void {
     this.flushScheduled = false;
     for (const h of this.beforeSleepHooks) h();
     const pending = this.pending;
     this.pending = new Set();
-    for (const c of pending) c.flush();
+    let gate: Promise<unknown> | null = null;
+    for (const g of this.replyGates) {
+      const p = g();
+      if (p !== null) gate = gate === null ? p : Promise.all([gate, p]);
+    }
+    if (gate === null && this.heldReplies === null) {
+      for (const c of pending) c.flush();
+      return;
+    }
+    const batch: [Client, string][] = [];
+    for (const c of pending) batch.push([c, c.reply.take()]);
+    const held: Promise<void> = Promise.all([this.heldReplies, gate]).then(() => {
+      for (const [c, out] of batch) c.writeOut(out);
+      if (this.heldReplies === held) this.heldReplies = null;
+    });
+    this.heldReplies = held;
   }
 
   private startCron(): void {

@@ -1,0 +1,236 @@
+/**
+ * AofLog: the INCR file being appended to, and the fsync policy.
+ *
+ * Commands are fed as they are propagated (`feed`) and accumulate in a buffer; once per
+ * event-loop turn `flush` writes the buffer with one write (Redis's flushAppendOnlyFile).
+ *
+ * - `always`: after the write an fsync starts on the thread pool, and `durable()` gives the
+ *   promise the server's reply gate waits on: no reply leaves before the writes that preceded
+ *   it are on disk. Commands keep being processed while an fsync runs; their writes are
+ *   fsynced together by the next one (group commit).
+ * - `everysec`: an fsync runs on the thread pool at most once a second. If one is still
+ *   running, the write is postponed up to 2 s, then written anyway and counted in
+ *   `aof_delayed_fsync`, as Redis does.
+ * - `no`: the OS decides.
+ *
+ * A failed write keeps the unwritten bytes and marks the log failed: writes are refused
+ * (MISCONF) until a later write succeeds (retried every cron tick), and with `always` the
+ * replies that wait on the failed data are held back until it is durable, instead of
+ * exiting as Redis does.
+ */
+
+import fs from 'node:fs';
+
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+export class AofLog {
+  private buf = '';
+  /** Database the log last SELECTed (-1: the next command writes a SELECT). */
+  selectedDb = -1;
+  /** Bytes in the current INCR file. */
+  incrSize: number;
+  /** Bytes of the current INCR file known to be fsynced. */
+  private syncedSize: number;
+  private fsyncRunning = false;
+  private waiters: { offset: number; resolve: () => void }[] = [];
+  private postponedSince = 0;
+  lastFsyncMs = Date.now();
+  /** 'ok' or 'err': aof_last_write_status. */
+  writeStatus: 'ok' | 'err' = 'ok';
+  lastWriteError = '';
+  delayedFsync = 0;
+  private lastTimestamp = 0;
+  closed = false;
+
+  constructor(
+    private fd: number,
+    public fileName: string,
+    startSize: number,
+    private readonly opts: { policy: () => FsyncPolicy; timestamps: () => boolean; noFsyncNow: () => boolean; log: (level: 'notice' | 'warning', msg: string) => void },
+  ) {
+    this.incrSize = startSize;
+    this.syncedSize = startSize;
+  }
+
+  /** Bytes waiting to be written. */
+  get pending(): number {
+    return this.buf.length;
+  }
+
+  /** Appends one command (and a SELECT when the database changes) to the buffer. */
+  feed(dbid: number, argv: readonly string[]): void {
+    let s = '';
+    if (this.opts.timestamps()) {
+      const now = Math.floor(Date.now() / 1000);
+      if (now > this.lastTimestamp) {
+        this.lastTimestamp = now;
+        s += `#TS:${now}\r\n`;
+      }
+    }
+    if (dbid !== this.selectedDb) {
+      const id = String(dbid);
+      s += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
+      this.selectedDb = dbid;
+    }
+    s += '*' + argv.length + '\r\n';
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      s += '$' + a.length + '\r\n' + a + '\r\n';
+    }
+    this.buf += s;
+  }
+
+  /** Appends raw text (used when a rewrite replays what arrived meanwhile). */
+  feedRaw(text: string): void {
+    this.buf += text;
+  }
+
+  /**
+   * Writes the buffer (Redis's flushAppendOnlyFile). `force` writes even when an everysec
+   * fsync is still running. Returns the bytes written.
+   */
+  flush(force = false): number {
+    if (this.closed) return 0;
+    const policy = this.opts.policy();
+    if (this.buf.length === 0) {
+      if (policy === 'always' && this.syncedSize !== this.incrSize) this.startFsync();
+      else if (policy === 'everysec' && this.syncedSize !== this.incrSize && Date.now() - this.lastFsyncMs >= 1000) this.startFsync();
+      return 0;
+    }
+    if (policy === 'everysec' && !force && this.fsyncRunning) {
+      // Redis postpones the write while a background fsync runs, for at most 2 seconds.
+      const now = Date.now();
+      if (this.postponedSince === 0) {
+        this.postponedSince = now;
+        return 0;
+      }
+      if (now - this.postponedSince < 2000) return 0;
+      this.delayedFsync++;
+      this.opts.log('notice', 'Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
+    }
+    this.postponedSince = 0;
+    const data = Buffer.from(this.buf, 'latin1');
+    let written = 0;
+    try {
+      while (written < data.length) written += fs.writeSync(this.fd, data, written, data.length - written);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (written > 0) {
+        // Redis removes a short write so the file never ends in half a command.
+        try {
+          fs.ftruncateSync(this.fd, this.incrSize);
+        } catch {
+          this.incrSize += written;
+          this.buf = this.buf.slice(written);
+        }
+      }
+      if (this.writeStatus === 'ok') this.opts.log('warning', `Error writing to the AOF file: ${err.message}`);
+      this.writeStatus = 'err';
+      this.lastWriteError = errnoText(err);
+      return 0;
+    }
+    if (this.writeStatus === 'err') {
+      this.opts.log('warning', 'AOF write error looks solved, Redis can write again.');
+      this.writeStatus = 'ok';
+    }
+    this.buf = '';
+    this.incrSize += written;
+    if (policy === 'always' || (policy === 'everysec' && Date.now() - this.lastFsyncMs >= 1000)) this.startFsync();
+    return written;
+  }
+
+  /** Starts a thread-pool fsync unless one runs (it restarts itself if more data arrived). */
+  private startFsync(): void {
+    if (this.fsyncRunning || this.closed) return;
+    if (this.opts.noFsyncNow()) return;
+    this.fsyncRunning = true;
+    const target = this.incrSize;
+    this.lastFsyncMs = Date.now();
+    fs.fsync(this.fd, (err) => {
+      this.fsyncRunning = false;
+      if (err) {
+        if (this.writeStatus === 'ok') this.opts.log('warning', `Can't persist AOF for fsync error: ${err.message}`);
+        this.writeStatus = 'err';
+        this.lastWriteError = errnoText(err);
+        return;
+      }
+      if (target > this.syncedSize) this.syncedSize = target;
+      this.release();
+      if (this.opts.policy() === 'always' && this.syncedSize < this.incrSize) this.startFsync();
+    });
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.offset <= this.syncedSize) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  /**
+   * With `always`: a promise that resolves once everything written so far is fsynced, or
+   * null when it already is (the server then flushes replies immediately).
+   */
+  durable(): Promise<void> | null {
+    const offset = this.incrSize + this.buf.length;
+    if (offset <= this.syncedSize) return null;
+    return new Promise((resolve) => this.waiters.push({ offset, resolve }));
+  }
+
+  /** Writes, fsyncs and closes (switching files, turning the AOF off, shutdown). */
+  close(): void {
+    if (this.closed) return;
+    this.flush(true);
+    try {
+      fs.fsyncSync(this.fd);
+      this.syncedSize = this.incrSize;
+    } catch {
+      /* reported by flush already */
+    }
+    this.release();
+    this.closed = true;
+    const fd = this.fd;
+    // An fsync may still be running on the thread pool: close after it.
+    const tryClose = (): void => {
+      if (this.fsyncRunning) setTimeout(tryClose, 5);
+      else fs.close(fd, () => {});
+    };
+    tryClose();
+  }
+
+  /** Synchronous fsync of everything written (SHUTDOWN, tests). */
+  syncNow(): void {
+    this.flush(true);
+    try {
+      fs.fsyncSync(this.fd);
+      this.syncedSize = this.incrSize;
+      this.release();
+    } catch (e) {
+      this.writeStatus = 'err';
+      this.lastWriteError = errnoText(e as NodeJS.ErrnoException);
+    }
+  }
+}
+
+/** The strerror-like text Redis puts in MISCONF replies. */
+export function errnoText(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOSPC':
+      return 'No space left on device';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EROFS':
+      return 'Read-only file system';
+    case 'EIO':
+      return 'Input/output error';
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EDQUOT':
+      return 'Disk quota exceeded';
+    default:
+      return e.message;
+  }
+}
