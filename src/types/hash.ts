@@ -1,36 +1,186 @@
 /**
- * RHash: the hash type. PLACEHOLDER: the collections work replaces the inside.
+ * RHash: the hash type, with Redis 7.0's two encodings.
+ *
+ * - `listpack` while the hash has at most `hash-max-listpack-entries` fields and every field
+ *   and value is at most `hash-max-listpack-value` bytes: one flat array
+ *   [f0, v0, f1, v1, ...] in insertion order, searched linearly, as Redis's listpack is.
+ *   This is the common case (many small hashes), so it costs one array and nothing else.
+ * - `hashtable` otherwise, for good (one-way, as in Redis 7.0): a DenseTable of pairs (see
+ *   types/set.ts) — a flat pair array plus a Dict index once it is large, so a random field
+ *   is O(1) (HRANDFIELD), HSCAN has Redis's guarantee and size passes V8's Map limit.
+ *
+ * Both encodings keep the pairs in one flat array, which `flat()` exposes read-only so replies
+ * (HGETALL, HKEYS, HVALS) walk it without allocating.
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), set(field, value), get(field), entries(), clone()
  * A listpack-encoded hash iterates in insertion order (as Redis's listpack does).
+ *
+ * Pure data structure: no client, no reply. Imports types/ only.
  */
+
+import { limits } from './limits.js';
+import { DenseTable } from './set.js';
+
 export class RHash {
-  readonly kind = 'hash' as const;
-  private map = new Map<string, string>();
-  get size(): number {
-    return this.map.size;
+  get kind(): 'hash' {
+    return 'hash';
   }
+  /** The listpack encoding: [f0, v0, ...]; null once the hash is a hashtable. */
+  private lp: string[] | null = [];
+  /** The hashtable encoding. */
+  private table: DenseTable | null = null;
+
+  get size(): number {
+    return this.lp !== null ? this.lp.length >> 1 : this.table!.size;
+  }
+
   /** 'listpack' within hash-max-listpack-entries/value, else 'hashtable'. */
   encoding(): 'listpack' | 'hashtable' {
-    return 'hashtable';
+    return this.lp !== null ? 'listpack' : 'hashtable';
   }
-  /** Sets a field; returns true when the field is new. */
+
+  /**
+   * Sets a field; returns true when the field is new. A field or value longer than
+   * hash-max-listpack-value converts first, too many fields convert after (Redis's order).
+   */
   set(field: string, value: string): boolean {
-    const had = this.map.has(field);
-    this.map.set(field, value);
-    return !had;
+    let lp = this.lp;
+    if (lp !== null) {
+      const max = limits.hashMaxListpackValue;
+      if (field.length > max || value.length > max) {
+        this.convert();
+        lp = null;
+      } else {
+        const n = lp.length;
+        for (let i = 0; i < n; i += 2) {
+          if (lp[i] === field) {
+            lp[i + 1] = value;
+            return false;
+          }
+        }
+        lp.push(field, value);
+        if (lp.length >> 1 > limits.hashMaxListpackEntries) this.convert();
+        return true;
+      }
+    }
+    const table = this.table!;
+    const pos = table.find(field);
+    if (pos >= 0) {
+      table.items[pos + 1] = value;
+      return false;
+    }
+    table.push(field, value);
+    return true;
   }
+
   get(field: string): string | undefined {
-    return this.map.get(field);
+    const pos = this.find(field);
+    return pos < 0 ? undefined : this.flat()[pos + 1];
   }
+
+  has(field: string): boolean {
+    return this.find(field) >= 0;
+  }
+
+  /** Removes a field; returns true when it was there. */
+  delete(field: string): boolean {
+    const pos = this.find(field);
+    if (pos < 0) return false;
+    if (this.lp !== null) this.lp.splice(pos, 2);
+    else this.table!.removeAt(pos);
+    return true;
+  }
+
+  /**
+   * The pairs as one flat array [f0, v0, f1, v1, ...] in iteration order. Read-only: it is
+   * the hash's own storage, valid until the next change.
+   */
+  flat(): readonly string[] {
+    return this.lp !== null ? this.lp : this.table!.items;
+  }
+
+  /** The position in flat() of a uniformly random field (the hash must not be empty). */
+  randomPos(): number {
+    return Math.floor(Math.random() * this.size) * 2;
+  }
+
+  /**
+   * Positions in flat() of `count` distinct random fields, 0 < count < size (HRANDFIELD with
+   * a positive count). A selection pass in iteration order when count is near the size or the
+   * hash is a listpack (as Redis's lpRandomPairsUnique), else random picks with duplicates
+   * thrown back (as Redis's dict strategy).
+   */
+  sample(count: number): number[] {
+    const size = this.size;
+    const out: number[] = [];
+    if (this.lp !== null || count * 3 > size) {
+      let needed = count;
+      for (let i = 0; i < size && needed > 0; i++) {
+        if (Math.random() * (size - i) < needed) {
+          out.push(i * 2);
+          needed--;
+        }
+      }
+      return out;
+    }
+    const seen = new Set<number>();
+    while (out.length < count) {
+      const i = Math.floor(Math.random() * size);
+      if (seen.has(i)) continue;
+      seen.add(i);
+      out.push(i * 2);
+    }
+    return out;
+  }
+
+  /**
+   * HSCAN: visits about `count` fields from `cursor` and returns the next cursor (0 when
+   * done). A listpack, like a small table, is visited whole with cursor 0, as in Redis.
+   */
+  scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
+    const lp = this.lp;
+    if (lp !== null) {
+      for (let i = 0; i < lp.length; i += 2) visit(lp[i]!, lp[i + 1]!);
+      return 0;
+    }
+    const table = this.table!;
+    const items = table.items;
+    return table.scan(cursor, count, (pos) => visit(items[pos]!, items[pos + 1]!));
+  }
+
   /** Field/value pairs in the hash's iteration order. */
-  entries(): IterableIterator<[string, string]> {
-    return this.map.entries();
+  *entries(): IterableIterator<[string, string]> {
+    const a = this.flat();
+    for (let i = 0; i < a.length; i += 2) yield [a[i]!, a[i + 1]!];
   }
+
+  /** An independent copy with the same encoding (COPY). */
   clone(): RHash {
     const h = new RHash();
-    h.map = new Map(this.map);
+    if (this.lp !== null) h.lp = this.lp.slice();
+    else {
+      h.lp = null;
+      h.table = this.table!.clone();
+    }
     return h;
+  }
+
+  /** The position in flat() of the field, or -1. */
+  private find(field: string): number {
+    const lp = this.lp;
+    if (lp === null) return this.table!.find(field);
+    const n = lp.length;
+    for (let i = 0; i < n; i += 2) if (lp[i] === field) return i;
+    return -1;
+  }
+
+  /** listpack → hashtable, keeping the order. */
+  private convert(): void {
+    const lp = this.lp!;
+    const table = new DenseTable(2);
+    for (let i = 0; i < lp.length; i += 2) table.push(lp[i]!, lp[i + 1]!);
+    this.table = table;
+    this.lp = null;
   }
 }

@@ -1,35 +1,326 @@
 /**
- * RSet: the set type. PLACEHOLDER: the collections work replaces the inside.
+ * RSet: the set type, with Redis 7.0's two encodings (7.0 has no listpack sets).
+ *
+ * - `intset` while every member is an integer as string2ll reads it and the set holds at most
+ *   `set-max-intset-entries` members: a sorted array searched by bisection, iterated in
+ *   ascending order as Redis's intset is. Members are kept as JS numbers when they fit
+ *   ±(2^53-1) exactly and as bigints beyond; `<` compares the two kinds exactly, and each value
+ *   has one canonical form, so `===` is membership.
+ * - `hashtable` otherwise, for good (the conversion is one-way, as in Redis): a DenseTable.
+ *
+ * DenseTable (shared with the hash type) keeps entries packed in one array, so a uniformly
+ * random entry is one array read (SPOP, SRANDMEMBER, HRANDFIELD stay O(1) per pick) and a
+ * removal moves the last entry into the hole. A `Dict` maps each key to its position once
+ * the table outgrows a linear search; Dict has no 2^24-entry limit and gives SCAN Redis's
+ * guarantee. Small tables carry no Dict at all (an empty Dict costs ~500 bytes).
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), add(member), has(member), values(), clone()
- * An intset-encoded set iterates in ascending integer order (as Redis's intset does).
+ *
+ * Pure data structure: no client, no reply. Imports types/ and util/ only.
  */
-export class RSet {
-  readonly kind = 'set' as const;
-  private members = new Set<string>();
+
+import { Dict } from './dict.js';
+import { limits } from './limits.js';
+import { string2int, string2ll } from '../util/number.js';
+
+/** Tables with fewer entries than this find keys by linear search and keep no index. */
+const INDEX_AT = 32;
+
+/**
+ * Entries packed densely in `items`, `stride` strings each (1: set members, 2: hash field and
+ * value); an entry's key is its first string. Positions are indexes into `items`. Order is
+ * insertion order until a removal moves the last entry into the removed one's place.
+ */
+export class DenseTable {
+  items: string[] = [];
+  private index: Dict<number> | null = null;
+
+  constructor(readonly stride: 1 | 2) {}
+
   get size(): number {
-    return this.members.size;
+    return this.stride === 1 ? this.items.length : this.items.length >> 1;
   }
+
+  /** The position of the entry whose key is `key`, or -1. */
+  find(key: string): number {
+    const index = this.index;
+    if (index !== null) {
+      const pos = index.get(key);
+      return pos === undefined ? -1 : pos;
+    }
+    const items = this.items;
+    const s = this.stride;
+    for (let i = 0; i < items.length; i += s) if (items[i] === key) return i;
+    return -1;
+  }
+
+  /** Appends an entry whose key is known to be absent. */
+  push(key: string, value?: string): void {
+    const items = this.items;
+    const pos = items.length;
+    items.push(key);
+    if (this.stride === 2) items.push(value!);
+    if (this.index !== null) this.index.set(key, pos);
+    else if (pos >= INDEX_AT * this.stride) this.buildIndex();
+  }
+
+  /** Removes the entry at `pos`; the last entry takes its place. */
+  removeAt(pos: number): void {
+    const items = this.items;
+    const s = this.stride;
+    const last = items.length - s;
+    const key = items[pos]!;
+    if (pos !== last) {
+      const moved = items[last]!;
+      items[pos] = moved;
+      if (s === 2) items[pos + 1] = items[last + 1]!;
+      if (this.index !== null) this.index.set(moved, pos);
+    }
+    items.length = last;
+    if (this.index !== null) this.index.delete(key);
+  }
+
+  /** The position of a uniformly random entry (the table must not be empty). */
+  randomPos(): number {
+    return Math.floor(Math.random() * this.size) * this.stride;
+  }
+
+  /**
+   * Visits about `count` entries from `cursor`; returns the cursor to continue with, 0 when
+   * done. Every entry present for the whole scan is visited at least once. A table without an
+   * index is small and is visited whole in one call.
+   */
+  scan(cursor: number, count: number, visit: (pos: number) => void): number {
+    if (this.index === null) {
+      const items = this.items;
+      for (let i = 0; i < items.length; i += this.stride) visit(i);
+      return 0;
+    }
+    return this.index.scan(cursor, count, (_key, pos) => visit(pos));
+  }
+
+  clone(): DenseTable {
+    const t = new DenseTable(this.stride);
+    t.items = this.items.slice();
+    if (this.index !== null) t.buildIndex();
+    return t;
+  }
+
+  private buildIndex(): void {
+    const index = new Dict<number>();
+    const items = this.items;
+    for (let i = 0; i < items.length; i += this.stride) index.set(items[i]!, i);
+    this.index = index;
+  }
+}
+
+/** An intset member: a number within ±(2^53-1), a bigint beyond (canonical, so === works). */
+type IntMember = number | bigint;
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The member as an intset value, or null when string2ll rejects it. */
+function toInt(s: string): IntMember | null {
+  if (s.length < 16) return string2int(s); // up to 15 digits: always exact
+  const b = string2ll(s);
+  if (b === null) return null;
+  return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
+}
+
+/** Bisection: the index of v in the sorted array, or -(insertion point) - 1. */
+function bisect(a: IntMember[], v: IntMember): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = a[mid]!;
+    if (m < v) lo = mid + 1;
+    else if (m > v) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+/** set-max-intset-entries, capped at 2^30 as Redis caps it. */
+function intsetMax(): number {
+  const m = limits.setMaxIntsetEntries;
+  return m >= 2 ** 30 ? 2 ** 30 : m;
+}
+
+export class RSet {
+  get kind(): 'set' {
+    return 'set';
+  }
+  /** The intset encoding: sorted members; null once the set is a hashtable. */
+  private ints: IntMember[] | null = [];
+  /** The hashtable encoding. */
+  private table: DenseTable | null = null;
+
+  get size(): number {
+    return this.ints !== null ? this.ints.length : this.table!.size;
+  }
+
   /** 'intset' while every member is an integer and within set-max-intset-entries, else 'hashtable'. */
   encoding(): 'intset' | 'hashtable' {
-    return 'hashtable';
+    return this.ints !== null ? 'intset' : 'hashtable';
   }
-  /** Adds a member; returns true when it is new. */
+
+  /** Adds a member; returns true when it is new. Converts to a hashtable as Redis does. */
   add(member: string): boolean {
-    const had = this.members.has(member);
-    this.members.add(member);
-    return !had;
+    const ints = this.ints;
+    if (ints !== null) {
+      const v = toInt(member);
+      if (v !== null) {
+        const at = bisect(ints, v);
+        if (at >= 0) return false;
+        const ins = -at - 1;
+        if (ins === ints.length) ints.push(v);
+        else ints.splice(ins, 0, v);
+        if (ints.length > intsetMax()) this.convert();
+        return true;
+      }
+      this.convert();
+      this.table!.push(member);
+      return true;
+    }
+    const table = this.table!;
+    if (table.find(member) >= 0) return false;
+    table.push(member);
+    return true;
   }
+
   has(member: string): boolean {
-    return this.members.has(member);
+    const ints = this.ints;
+    if (ints !== null) {
+      const v = toInt(member);
+      return v !== null && bisect(ints, v) >= 0;
+    }
+    return this.table!.find(member) >= 0;
   }
-  values(): IterableIterator<string> {
-    return this.members.values();
+
+  /** Removes a member; returns true when it was there. The encoding never changes back. */
+  remove(member: string): boolean {
+    const ints = this.ints;
+    if (ints !== null) {
+      const v = toInt(member);
+      if (v === null) return false;
+      const at = bisect(ints, v);
+      if (at < 0) return false;
+      ints.splice(at, 1);
+      return true;
+    }
+    const table = this.table!;
+    const pos = table.find(member);
+    if (pos < 0) return false;
+    table.removeAt(pos);
+    return true;
   }
+
+  /** The member at index i of the iteration order (0 ≤ i < size). */
+  at(i: number): string {
+    return this.ints !== null ? String(this.ints[i]!) : this.table!.items[i]!;
+  }
+
+  /** A uniformly random member (the set must not be empty). */
+  random(): string {
+    return this.at(Math.floor(Math.random() * this.size));
+  }
+
+  /** Removes and returns a uniformly random member (the set must not be empty). */
+  pop(): string {
+    const i = Math.floor(Math.random() * this.size);
+    const ints = this.ints;
+    if (ints !== null) {
+      const v = ints[i]!;
+      ints.splice(i, 1);
+      return String(v);
+    }
+    const table = this.table!;
+    const m = table.items[i]!;
+    table.removeAt(i);
+    return m;
+  }
+
+  /**
+   * `count` distinct random members, 0 < count < size (SRANDMEMBER with a positive count).
+   * Near the set's size, a selection pass over all members (in iteration order); otherwise
+   * random picks with duplicates thrown back, as Redis's two strategies do.
+   */
+  sample(count: number): string[] {
+    const size = this.size;
+    const out: string[] = [];
+    if (count * 3 > size) {
+      // Knuth's selection sampling: each member is kept with probability needed/left.
+      let needed = count;
+      for (let i = 0; i < size && needed > 0; i++) {
+        if (Math.random() * (size - i) < needed) {
+          out.push(this.at(i));
+          needed--;
+        }
+      }
+      return out;
+    }
+    const seen = new Set<number>();
+    while (out.length < count) {
+      const i = Math.floor(Math.random() * size);
+      if (seen.has(i)) continue;
+      seen.add(i);
+      out.push(this.at(i));
+    }
+    return out;
+  }
+
+  /** Members in iteration order (intset: ascending). */
+  *values(): IterableIterator<string> {
+    const ints = this.ints;
+    if (ints !== null) {
+      for (let i = 0; i < ints.length; i++) yield String(ints[i]!);
+    } else {
+      yield* this.table!.items;
+    }
+  }
+
+  /** All members in iteration order, as a new array. */
+  toArray(): string[] {
+    const ints = this.ints;
+    if (ints === null) return this.table!.items.slice();
+    const out = new Array<string>(ints.length);
+    for (let i = 0; i < ints.length; i++) out[i] = String(ints[i]!);
+    return out;
+  }
+
+  /**
+   * SSCAN: visits about `count` members from `cursor` and returns the next cursor (0 when
+   * done). An intset, like a small table, is visited whole with cursor 0, as in Redis.
+   */
+  scan(cursor: number, count: number, visit: (member: string) => void): number {
+    const ints = this.ints;
+    if (ints !== null) {
+      for (let i = 0; i < ints.length; i++) visit(String(ints[i]!));
+      return 0;
+    }
+    const items = this.table!.items;
+    return this.table!.scan(cursor, count, (pos) => visit(items[pos]!));
+  }
+
+  /** An independent copy with the same encoding (COPY). */
   clone(): RSet {
     const s = new RSet();
-    s.members = new Set(this.members);
+    if (this.ints !== null) s.ints = this.ints.slice();
+    else {
+      s.ints = null;
+      s.table = this.table!.clone();
+    }
     return s;
+  }
+
+  /** intset → hashtable, keeping the ascending order. */
+  private convert(): void {
+    const ints = this.ints!;
+    const table = new DenseTable(1);
+    for (let i = 0; i < ints.length; i++) table.push(String(ints[i]!));
+    this.table = table;
+    this.ints = null;
   }
 }
