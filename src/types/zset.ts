@@ -1,37 +1,546 @@
 /**
- * RZSet: the sorted set type. PLACEHOLDER: the collections work replaces the inside.
+ * RZSet: the sorted set type, in Redis's two encodings.
  *
- * Persistence relies on exactly this surface; keep these members and their meaning:
- *   kind, size, encoding(), add(member, score), score(member), entries(), clone()
+ * - 'listpack' (small sets): two parallel arrays, members and scores, kept in ascending
+ *   (score, member) order. Lookups by member are linear scans, as in Redis's listpack;
+ *   with at most zset-max-listpack-entries elements that is cheap and compact.
+ * - 'skiplist' (large sets): a SkipList (ordered, with spans) plus a Dict member → node id,
+ *   so ZSCORE is O(1) and rank/range operations O(log N). The Dict has no 2^24 limit.
+ *
+ * Conversion rules (Redis 7.0, t_zset.c): a set is listpack while it has at most
+ * `zsetMaxListpackEntries` elements and every member is at most `zsetMaxListpackValue`
+ * bytes; adding past either limit converts it to skiplist, and it never converts back by
+ * itself. The store commands (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE) build a skiplist and
+ * then call `shrinkIfSmall`, which is Redis's zsetConvertToListpackIfNeeded; SORT converts
+ * its input to skiplist (`toSkiplist`), a Redis 7.0 quirk visible in OBJECT ENCODING.
+ *
+ * Ordering is by score, then member bytewise: members are latin1 strings (one char per
+ * byte), so JS string comparison is byte comparison.
+ *
+ * Positions: range operations work with cursors. A cursor is an array index in listpack
+ * encoding and a skiplist node id in skiplist encoding; NONE (-1) means "no element".
+ * Cursors are valid until the next change to the set.
+ *
+ * Persistence relies on: kind, size, encoding(), add(member, score), score(member),
+ * entries() (ascending), clone().
+ *
+ * Pure data structure: no client, no reply.
  */
+
+import { Dict } from './dict.js';
+import { limits } from './limits.js';
+import {
+  SkipList,
+  lexGteMin,
+  lexLteMax,
+  lexRangeEmpty,
+  scoreGteMin,
+  scoreLteMax,
+  scoreRangeEmpty,
+  type LexRange,
+  type ScoreRange,
+} from './skiplist.js';
+
+export type { LexRange, ScoreRange } from './skiplist.js';
+
+/** No element (cursor value). */
+export const NONE = -1;
+
+/** ZADD input flags (Redis's ZADD_IN_*). */
+export const ZADD_INCR = 1;
+export const ZADD_NX = 2;
+export const ZADD_XX = 4;
+export const ZADD_GT = 8;
+export const ZADD_LT = 16;
+
+/** zadd() outcomes (Redis's ZADD_OUT_*): 0 means "nothing changed" (same score). */
+export const ZADD_ADDED = 1;
+export const ZADD_UPDATED = 2;
+export const ZADD_NOP = 4;
+export const ZADD_NAN = 8;
+
 export class RZSet {
   readonly kind = 'zset' as const;
-  private scores = new Map<string, number>();
+
+  // listpack encoding (null when skiplist)
+  private lpMembers: string[] | null = [];
+  private lpScores: number[] | null = [];
+  // skiplist encoding (null when listpack)
+  private zsl: SkipList | null = null;
+  private dict: Dict<number> | null = null;
+
+  /** The score zadd() settled on (Redis's *newscore): the new score after INCR. */
+  lastScore = 0;
+
+  /** A new empty set; `skiplist` creates it in skiplist encoding (Redis's createZsetObject). */
+  constructor(skiplist = false) {
+    if (skiplist) this.becomeSkiplist(16);
+  }
+
   get size(): number {
-    return this.scores.size;
+    return this.lpMembers !== null ? this.lpMembers.length : this.zsl!.length;
   }
-  /** 'listpack' within zset-max-listpack-entries/value, else 'skiplist'. */
+
   encoding(): 'listpack' | 'skiplist' {
-    return 'skiplist';
+    return this.lpMembers !== null ? 'listpack' : 'skiplist';
   }
+
+  // ---- encoding conversion --------------------------------------------------------------
+
+  private becomeSkiplist(capacity: number): void {
+    const members = this.lpMembers;
+    const scores = this.lpScores;
+    const zsl = new SkipList(capacity);
+    const dict = new Dict<number>();
+    if (members !== null) {
+      for (let i = 0; i < members.length; i++) dict.set(members[i]!, zsl.insert(scores![i]!, members[i]!));
+    }
+    this.zsl = zsl;
+    this.dict = dict;
+    this.lpMembers = null;
+    this.lpScores = null;
+  }
+
+  /** Converts to skiplist encoding (no-op when already skiplist). */
+  toSkiplist(): void {
+    if (this.lpMembers !== null) this.becomeSkiplist(Math.max(16, this.lpMembers.length * 2));
+  }
+
+  /**
+   * Converts back to listpack when the set is small enough: at most zset-max-listpack-entries
+   * elements and maxLen within zset-max-listpack-value (Redis's zsetConvertToListpackIfNeeded;
+   * callers pass the longest member length they computed, which Redis sometimes leaves at 0).
+   */
+  shrinkIfSmall(maxLen: number): void {
+    if (this.zsl === null) return;
+    if (this.zsl.length > limits.zsetMaxListpackEntries || maxLen > limits.zsetMaxListpackValue) return;
+    const members: string[] = [];
+    const scores: number[] = [];
+    const zsl = this.zsl;
+    for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) {
+      members.push(zsl.member[x]!);
+      scores.push(zsl.score[x]!);
+    }
+    this.lpMembers = members;
+    this.lpScores = scores;
+    this.zsl = null;
+    this.dict = null;
+  }
+
+  // ---- listpack helpers -----------------------------------------------------------------
+
+  /** Index where (score, member) belongs in the listpack arrays. */
+  private lpInsertPos(score: number, member: string): number {
+    const scores = this.lpScores!;
+    const members = this.lpMembers!;
+    let lo = 0;
+    let hi = scores.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = scores[mid]!;
+      if (s < score || (s === score && members[mid]! < member)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private lpInsert(score: number, member: string): void {
+    const at = this.lpInsertPos(score, member);
+    const members = this.lpMembers!;
+    const scores = this.lpScores!;
+    if (at === members.length) {
+      members.push(member);
+      scores.push(score);
+    } else {
+      members.splice(at, 0, member);
+      scores.splice(at, 0, score);
+    }
+  }
+
+  private lpDeleteAt(i: number): void {
+    const members = this.lpMembers!;
+    if (i === members.length - 1) {
+      members.pop();
+      this.lpScores!.pop();
+    } else {
+      members.splice(i, 1);
+      this.lpScores!.splice(i, 1);
+    }
+  }
+
+  // ---- the persistence surface ----------------------------------------------------------
+
   /** Adds a member or updates its score; returns true when it is new. */
   add(member: string, score: number): boolean {
-    const had = this.scores.has(member);
-    this.scores.set(member, score);
-    return !had;
+    return (this.zadd(member, score, 0) & ZADD_ADDED) !== 0;
   }
+
+  /** The member's score, or undefined when absent. */
   score(member: string): number | undefined {
-    return this.scores.get(member);
+    const members = this.lpMembers;
+    if (members !== null) {
+      const i = members.indexOf(member);
+      return i < 0 ? undefined : this.lpScores![i];
+    }
+    const id = this.dict!.get(member);
+    return id === undefined ? undefined : this.zsl!.score[id];
   }
+
   /** [member, score] pairs in ascending (score, member) order. */
   *entries(): IterableIterator<[string, number]> {
-    const all = [...this.scores.entries()];
-    all.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    yield* all;
+    const members = this.lpMembers;
+    if (members !== null) {
+      const scores = this.lpScores!;
+      for (let i = 0; i < members.length; i++) yield [members[i]!, scores[i]!];
+      return;
+    }
+    const zsl = this.zsl!;
+    for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) yield [zsl.member[x]!, zsl.score[x]!];
   }
+
+  /** An independent copy with the same encoding (COPY; Redis's zsetDup). */
   clone(): RZSet {
     const z = new RZSet();
-    z.scores = new Map(this.scores);
+    if (this.lpMembers !== null) {
+      z.lpMembers = this.lpMembers.slice();
+      z.lpScores = this.lpScores!.slice();
+      return z;
+    }
+    const src = this.zsl!;
+    z.becomeSkiplist(src.length + 1);
+    const zsl = z.zsl!;
+    const dict = z.dict!;
+    // Inserting from the greatest down keeps every insert at the head: O(1) descent.
+    for (let x = src.tail; x !== 0; x = src.back[x]!) {
+      const m = src.member[x]!;
+      dict.set(m, zsl.insert(src.score[x]!, m));
+    }
     return z;
+  }
+
+  // ---- point operations -----------------------------------------------------------------
+
+  /**
+   * Redis's zsetAdd: adds or updates one member under ZADD flags. Returns a mask of
+   * ZADD_ADDED / ZADD_UPDATED / ZADD_NOP, or ZADD_NAN (nothing changed) when the score or
+   * the incremented score is NaN. The resulting score is left in `lastScore` when the
+   * member was added or its score set.
+   */
+  zadd(member: string, score: number, flags: number): number {
+    if (score !== score) return ZADD_NAN;
+    const incr = (flags & ZADD_INCR) !== 0;
+    const members = this.lpMembers;
+    if (members !== null) {
+      const i = members.indexOf(member);
+      if (i >= 0) {
+        if ((flags & ZADD_NX) !== 0) return ZADD_NOP;
+        const cur = this.lpScores![i]!;
+        if (incr) {
+          score += cur;
+          if (score !== score) return ZADD_NAN;
+        }
+        if (((flags & ZADD_LT) !== 0 && score >= cur) || ((flags & ZADD_GT) !== 0 && score <= cur)) return ZADD_NOP;
+        this.lastScore = score;
+        if (score !== cur) {
+          this.lpDeleteAt(i);
+          this.lpInsert(score, member);
+          return ZADD_UPDATED;
+        }
+        return 0;
+      }
+      if ((flags & ZADD_XX) !== 0) return ZADD_NOP;
+      if (members.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue) {
+        this.becomeSkiplist(members.length * 2 + 16);
+      } else {
+        this.lpInsert(score, member);
+        this.lastScore = score;
+        return ZADD_ADDED;
+      }
+    }
+    const dict = this.dict!;
+    const zsl = this.zsl!;
+    const id = dict.get(member);
+    if (id !== undefined) {
+      if ((flags & ZADD_NX) !== 0) return ZADD_NOP;
+      const cur = zsl.score[id]!;
+      if (incr) {
+        score += cur;
+        if (score !== score) return ZADD_NAN;
+      }
+      if (((flags & ZADD_LT) !== 0 && score >= cur) || ((flags & ZADD_GT) !== 0 && score <= cur)) return ZADD_NOP;
+      this.lastScore = score;
+      if (score !== cur) {
+        const nid = zsl.updateScore(cur, member, score);
+        if (nid !== id) dict.set(member, nid);
+        return ZADD_UPDATED;
+      }
+      return 0;
+    }
+    if ((flags & ZADD_XX) !== 0) return ZADD_NOP;
+    dict.set(member, zsl.insert(score, member));
+    this.lastScore = score;
+    return ZADD_ADDED;
+  }
+
+  /** Removes a member; returns whether it was there. */
+  remove(member: string): boolean {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const i = members.indexOf(member);
+      if (i < 0) return false;
+      this.lpDeleteAt(i);
+      return true;
+    }
+    const dict = this.dict!;
+    const id = dict.get(member);
+    if (id === undefined) return false;
+    const zsl = this.zsl!;
+    dict.delete(member);
+    zsl.delete(zsl.score[id]!, member);
+    return true;
+  }
+
+  /** 0-based rank of the member (from the top when reverse), or -1 when absent. */
+  rank(member: string, reverse = false): number {
+    const n = this.size;
+    const members = this.lpMembers;
+    let r: number;
+    if (members !== null) {
+      r = members.indexOf(member);
+      if (r < 0) return -1;
+    } else {
+      const id = this.dict!.get(member);
+      if (id === undefined) return -1;
+      r = this.zsl!.getRank(this.zsl!.score[id]!, member) - 1;
+    }
+    return reverse ? n - 1 - r : r;
+  }
+
+  // ---- cursors ----------------------------------------------------------------------------
+
+  /** Cursor at a 0-based rank, or NONE when out of range. */
+  seekRank(rank: number): number {
+    if (rank < 0 || rank >= this.size) return NONE;
+    if (this.lpMembers !== null) return rank;
+    const zsl = this.zsl!;
+    if (rank === 0) return zsl.first;
+    if (rank === zsl.length - 1) return zsl.tail;
+    return zsl.byRank(rank + 1);
+  }
+
+  /** The element after c in ascending order, or NONE. */
+  next(c: number): number {
+    if (this.lpMembers !== null) return c + 1 < this.lpMembers.length ? c + 1 : NONE;
+    const f = this.zsl!.fwd0[c]!;
+    return f === 0 ? NONE : f;
+  }
+
+  /** The element before c in ascending order, or NONE. */
+  prev(c: number): number {
+    if (this.lpMembers !== null) return c - 1;
+    const b = this.zsl!.back[c]!;
+    return b === 0 ? NONE : b;
+  }
+
+  memberAt(c: number): string {
+    return this.lpMembers !== null ? this.lpMembers[c]! : this.zsl!.member[c]!;
+  }
+
+  scoreAt(c: number): number {
+    return this.lpScores !== null ? this.lpScores[c]! : this.zsl!.score[c]!;
+  }
+
+  /** First element whose score is in the range, or NONE. */
+  firstInScore(r: ScoreRange): number {
+    const scores = this.lpScores;
+    if (scores !== null) {
+      const n = scores.length;
+      if (n === 0 || scoreRangeEmpty(r) || !scoreGteMin(scores[n - 1]!, r) || !scoreLteMax(scores[0]!, r)) return NONE;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (scoreGteMin(scores[mid]!, r)) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo < n && scoreLteMax(scores[lo]!, r) ? lo : NONE;
+    }
+    const x = this.zsl!.firstInRange(r);
+    return x === 0 ? NONE : x;
+  }
+
+  /** Last element whose score is in the range, or NONE. */
+  lastInScore(r: ScoreRange): number {
+    const scores = this.lpScores;
+    if (scores !== null) {
+      const n = scores.length;
+      if (n === 0 || scoreRangeEmpty(r) || !scoreGteMin(scores[n - 1]!, r) || !scoreLteMax(scores[0]!, r)) return NONE;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (scoreLteMax(scores[mid]!, r)) lo = mid + 1;
+        else hi = mid;
+      }
+      const i = lo - 1;
+      return i >= 0 && scoreGteMin(scores[i]!, r) ? i : NONE;
+    }
+    const x = this.zsl!.lastInRange(r);
+    return x === 0 ? NONE : x;
+  }
+
+  /**
+   * First element in the lex range, or NONE. Lex ranges assume equal scores; with mixed
+   * scores the listpack answer follows Redis's linear scan (the first member ≥ min in
+   * order, which must also be ≤ max) and the skiplist answer Redis's descent.
+   */
+  firstInLex(r: LexRange): number {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const n = members.length;
+      if (n === 0 || lexRangeEmpty(r) || !lexGteMin(members[n - 1]!, r) || !lexLteMax(members[0]!, r)) return NONE;
+      for (let i = 0; i < n; i++) {
+        if (lexGteMin(members[i]!, r)) return lexLteMax(members[i]!, r) ? i : NONE;
+      }
+      return NONE;
+    }
+    const x = this.zsl!.firstInLexRange(r);
+    return x === 0 ? NONE : x;
+  }
+
+  /** Last element in the lex range, or NONE (scanning back from the tail in listpack). */
+  lastInLex(r: LexRange): number {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const n = members.length;
+      if (n === 0 || lexRangeEmpty(r) || !lexGteMin(members[n - 1]!, r) || !lexLteMax(members[0]!, r)) return NONE;
+      for (let i = n - 1; i >= 0; i--) {
+        if (lexLteMax(members[i]!, r)) return lexGteMin(members[i]!, r) ? i : NONE;
+      }
+      return NONE;
+    }
+    const x = this.zsl!.lastInLexRange(r);
+    return x === 0 ? NONE : x;
+  }
+
+  /** ZCOUNT: elements with score in the range. */
+  countInScore(r: ScoreRange): number {
+    if (this.lpScores !== null) {
+      const first = this.firstInScore(r);
+      if (first === NONE) return 0;
+      let n = 0;
+      for (let c = first; c !== NONE && scoreLteMax(this.lpScores[c]!, r); c = this.next(c)) n++;
+      return n;
+    }
+    const zsl = this.zsl!;
+    if (zsl.firstInRange(r) === 0) return 0;
+    let count = zsl.length - (zsl.foundRank - 1);
+    if (zsl.lastInRange(r) !== 0) count -= zsl.length - zsl.foundRank;
+    return count;
+  }
+
+  /** ZLEXCOUNT: elements in the lex range. */
+  countInLex(r: LexRange): number {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const first = this.firstInLex(r);
+      if (first === NONE) return 0;
+      let n = 0;
+      for (let c = first; c !== NONE && lexLteMax(members[c]!, r); c = this.next(c)) n++;
+      return n;
+    }
+    const zsl = this.zsl!;
+    if (zsl.firstInLexRange(r) === 0) return 0;
+    let count = zsl.length - (zsl.foundRank - 1);
+    if (zsl.lastInLexRange(r) !== 0) count -= zsl.length - zsl.foundRank;
+    return count;
+  }
+
+  // ---- range deletion ---------------------------------------------------------------------
+
+  /** Deletes 0-based ranks start..end inclusive (already clamped); returns the count. */
+  deleteRangeByRank(start: number, end: number): number {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const n = end - start + 1;
+      members.splice(start, n);
+      this.lpScores!.splice(start, n);
+      return n;
+    }
+    const dict = this.dict!;
+    return this.zsl!.deleteRangeByRank(start + 1, end + 1, (m) => dict.delete(m));
+  }
+
+  deleteRangeByScore(r: ScoreRange): number {
+    const scores = this.lpScores;
+    if (scores !== null) {
+      const first = this.firstInScore(r);
+      if (first === NONE) return 0;
+      let end = first;
+      while (end < scores.length && scoreLteMax(scores[end]!, r)) end++;
+      this.lpMembers!.splice(first, end - first);
+      scores.splice(first, end - first);
+      return end - first;
+    }
+    const dict = this.dict!;
+    return this.zsl!.deleteRangeByScore(r, (m) => dict.delete(m));
+  }
+
+  deleteRangeByLex(r: LexRange): number {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const first = this.firstInLex(r);
+      if (first === NONE) return 0;
+      let end = first;
+      while (end < members.length && lexLteMax(members[end]!, r)) end++;
+      members.splice(first, end - first);
+      this.lpScores!.splice(first, end - first);
+      return end - first;
+    }
+    const dict = this.dict!;
+    return this.zsl!.deleteRangeByLex(r, (m) => dict.delete(m));
+  }
+
+  // ---- sampling and scanning --------------------------------------------------------------
+
+  /** A uniformly chosen element's cursor (the set must not be empty). */
+  randomCursor(): number {
+    return this.seekRank(Math.floor(Math.random() * this.size));
+  }
+
+  /**
+   * ZSCAN step: a listpack set is returned whole with cursor 0 (as Redis does); a skiplist
+   * set is walked through its Dict. visit gets each member and score.
+   */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const scores = this.lpScores!;
+      for (let i = 0; i < members.length; i++) visit(members[i]!, scores[i]!);
+      return 0;
+    }
+    const sc = this.zsl!.score;
+    return this.dict!.scan(cursor, count, (m, id) => visit(m, sc[id]!));
+  }
+
+  /** Debug/test self-check of the internal invariants; throws on a violation. */
+  check(): void {
+    const members = this.lpMembers;
+    if (members !== null) {
+      const scores = this.lpScores!;
+      if (scores.length !== members.length) throw new Error('listpack columns differ');
+      for (let i = 1; i < members.length; i++) {
+        const a = scores[i - 1]!;
+        const b = scores[i]!;
+        if (a > b || (a === b && members[i - 1]! >= members[i]!)) throw new Error('listpack order violated');
+      }
+      return;
+    }
+    const zsl = this.zsl!;
+    zsl.check();
+    if (this.dict!.size !== zsl.length) throw new Error('dict and skiplist sizes differ');
+    for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) {
+      if (this.dict!.get(zsl.member[x]!) !== x) throw new Error('dict entry does not point at its node');
+    }
   }
 }
