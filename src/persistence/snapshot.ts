@@ -1,0 +1,458 @@
+/**
+ * The fork-less point-in-time snapshot: walks every database as it was at one instant,
+ * while clients keep changing it. It is what BGSAVE and SAVE write RDB files from, and what
+ * AOF rewrite (and later replication's full sync) build on.
+ *
+ * Redis forks and lets the kernel keep the child's copy of memory. Node cannot fork a
+ * copy-on-write child, so the copy is made by hand, and only for what changes:
+ *
+ * 1. `start()` records, per database, the key and expire tables (`Dict` objects) and their
+ *    sizes, pauses the key table's resizing (so every key's bucket slot stays fixed), and
+ *    installs `store.hooks.beforeWrite` / `beforeFlush`.
+ * 2. The walk visits the key table slot by slot (`Dict.bucketAt`), in slices of about a
+ *    millisecond between event-loop turns, handing each key, its value and its expire time
+ *    to the consumer.
+ * 3. The Db calls `beforeWrite(db, key)` before ANY change to a key (set, delete, in-place
+ *    mutation, TTL change, expiry). If the walk has not passed that key yet, its current
+ *    value and expire time are handed to `consumer.preserve` (the RDB consumer serializes
+ *    it; strings are immutable and kept as they are) and the key is marked handled: the
+ *    walk will skip it. A key that does not exist at that moment did not exist at the start
+ *    (any earlier change would have gone through the hook), so it is marked handled too and
+ *    keys created during the walk never appear.
+ * 4. FLUSHDB/FLUSHALL replace a Db's tables with new ones: the snapshot keeps walking the
+ *    old tables, which nothing changes any more. SWAPDB exchanges tables between two Dbs:
+ *    the snapshot tracks tables, not Db objects (a write is matched to a snapshot state by
+ *    `db.dict` identity), so each database's section still holds its pre-swap contents.
+ *
+ * Memory grows only by what is written during the walk: one Set entry per key touched, plus
+ * the preserved copies of keys the walk had not reached (written out as soon as their
+ * database's section is being written).
+ *
+ * Deciding "has the walk passed this key": slots below the current one are passed; the
+ * current slot is handled whole within a slice unless it is very large (resizing was paused
+ * through heavy growth), in which case the keys already visited in it are remembered.
+ *
+ * Contract for everyone who changes the keyspace: go through Db's methods (which call the
+ * hooks before the change), never mutate a value taken from `db.get`, and never mutate a
+ * table after it was handed to `beforeFlush` (Db.flush and Store.swap follow this).
+ *
+ * Several snapshots may run at once (e.g. BGSAVE and an AOF rewrite); the hooks are
+ * installed while at least one runs and removed after the last one ends.
+ *
+ * Sees store/ and types/ only.
+ */
+
+import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
+import type { Value } from '../store/values.js';
+import type { Dict } from '../types/dict.js';
+
+/**
+ * What receives the snapshot. Calls come in database order: beginDb, then entry/preserved
+ * for each key of that database, then endDb. `C` is the consumer's preserved copy of a value.
+ */
+export interface SnapshotConsumer<C = unknown> {
+  /** Makes a copy of a value that is about to change (copy-before-write). Must not keep `value`. */
+  preserve(value: Value): C;
+  /** A database with keys at the snapshot point starts (`keys`, `expires`: its sizes then). */
+  beginDb(dbid: number, keys: number, expires: number): void;
+  /** A key as it was at the snapshot point: `value` is live and must be consumed now. */
+  entry(dbid: number, key: string, value: Value, expireMs: number | undefined): void;
+  /** A key that changed before the walk reached it, with its copy from `preserve`. */
+  preserved(dbid: number, key: string, copy: C, expireMs: number | undefined): void;
+  /** The database's keys are all out. */
+  endDb(dbid: number): void;
+  /**
+   * Asked between slices: a promise to wait for (e.g. a file write backlog draining), or
+   * null to go on.
+   */
+  backpressure?(): Promise<void> | null;
+}
+
+export interface SnapshotOptions {
+  /** Time budget of one slice of the walk, in ms (default 1). */
+  sliceMs?: number;
+  /**
+   * rdb-key-save-delay: microseconds to spend per key (a test knob that makes a save slow).
+   * Read at every slice. A negative value -n sleeps 1 µs with probability 1/n, as Redis's
+   * debugDelay.
+   */
+  keyDelayUs?: () => number;
+  /** Slots with more keys than this are walked across several slices (default 4096). */
+  bigSlot?: number;
+}
+
+interface Pending<C> {
+  key: string;
+  copy: C;
+  expireMs: number | undefined;
+}
+
+/** One database's tables as they were at the snapshot point. */
+interface TableState<C> {
+  readonly dbid: number;
+  readonly dict: Dict<Value>;
+  readonly expires: Dict<number>;
+  readonly keys: number;
+  readonly expiresCount: number;
+  status: 'waiting' | 'walking' | 'done';
+  /** Slots below this are passed. */
+  slot: number;
+  /** Keys that must not be walked: preserved already, or absent at the snapshot point. */
+  handled: Set<string>;
+  /** Preserved before this database's section started. */
+  pending: Pending<C>[];
+  /** For a slot walked across slices: its iterator and the keys already visited. */
+  slotIter: Iterator<[string, Value]> | null;
+  slotSeen: Set<string> | null;
+}
+
+interface Hooked {
+  active: Set<Snapshot<unknown>>;
+  prevBeforeWrite: (db: Db, key: string) => void;
+  prevBeforeFlush: (db: Db) => void;
+}
+
+/** Stores whose hooks are currently routed to snapshots. */
+const hookedStores = new WeakMap<Store, Hooked>();
+
+function attach(store: Store, snap: Snapshot<unknown>): void {
+  let h = hookedStores.get(store);
+  if (h === undefined) {
+    const active = new Set<Snapshot<unknown>>();
+    const hooked: Hooked = { active, prevBeforeWrite: store.hooks.beforeWrite, prevBeforeFlush: store.hooks.beforeFlush };
+    h = hooked;
+    hookedStores.set(store, h);
+    store.hooks.beforeWrite = (db, key) => {
+      hooked.prevBeforeWrite(db, key);
+      for (const s of active) s.beforeWrite(db, key);
+    };
+    store.hooks.beforeFlush = (db) => {
+      hooked.prevBeforeFlush(db);
+      for (const s of active) s.beforeFlush(db);
+    };
+  }
+  h.active.add(snap);
+}
+
+function detach(store: Store, snap: Snapshot<unknown>): void {
+  const h = hookedStores.get(store);
+  if (h === undefined || !h.active.delete(snap)) return;
+  if (h.active.size === 0) {
+    store.hooks.beforeWrite = h.prevBeforeWrite;
+    store.hooks.beforeFlush = h.prevBeforeFlush;
+    hookedStores.delete(store);
+  }
+}
+
+/** Thrown into `run()` when the snapshot is aborted. */
+export class SnapshotAborted extends Error {
+  constructor() {
+    super('snapshot aborted');
+    this.name = 'SnapshotAborted';
+  }
+}
+
+export class Snapshot<C = unknown> {
+  private readonly states: TableState<C>[] = [];
+  /** Table → state, to match a write to the tables it touches (SWAPDB moves tables). */
+  private readonly byDict = new Map<Dict<Value>, TableState<C>>();
+  private current = 0;
+  private started = false;
+  private finished = false;
+  private aborted = false;
+  private readonly sliceMs: number;
+  private readonly bigSlot: number;
+  /** Delay owed by rdb-key-save-delay, in microseconds. */
+  private delayDebtUs = 0;
+  /** Keys at the snapshot point (current_save_keys_total). */
+  readonly keysTotal: number;
+  /** Keys handed to the consumer so far (current_save_keys_processed). */
+  keysProcessed = 0;
+  /** Keys preserved before the walk reached them (copy-before-write). */
+  keysPreserved = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    readonly store: Store,
+    private readonly consumer: SnapshotConsumer<C>,
+    private readonly options: SnapshotOptions = {},
+  ) {
+    this.sliceMs = options.sliceMs ?? 1;
+    this.bigSlot = options.bigSlot ?? 4096;
+    let total = 0;
+    for (const db of store.dbs) total += db.dict.size;
+    this.keysTotal = total;
+  }
+
+  /** Takes the point in time: from here on the walk yields the dataset as it is now. */
+  start(): this {
+    if (this.started) throw new Error('snapshot already started');
+    this.started = true;
+    for (const db of this.store.dbs) {
+      const st: TableState<C> = {
+        dbid: db.id,
+        dict: db.dict,
+        expires: db.expires,
+        keys: db.dict.size,
+        expiresCount: db.expires.size,
+        status: db.dict.size === 0 ? 'done' : 'waiting',
+        slot: 0,
+        handled: new Set(),
+        pending: [],
+        slotIter: null,
+        slotSeen: null,
+      };
+      this.states.push(st);
+      if (st.status === 'done') continue;
+      db.dict.pauseResize();
+      this.byDict.set(db.dict, st);
+    }
+    attach(this.store, this as Snapshot<unknown>);
+    return this;
+  }
+
+  get running(): boolean {
+    return this.started && !this.finished;
+  }
+
+  /** Walks everything now, blocking (SAVE). */
+  runSync(): void {
+    if (!this.started) this.start();
+    try {
+      while (!this.step(Infinity)) {
+        /* one step per database */
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
+   * Walks in slices between event-loop turns; resolves when the consumer has every key,
+   * rejects with SnapshotAborted after `abort()` or with the consumer's error.
+   */
+  run(): Promise<void> {
+    if (!this.started) this.start();
+    return new Promise<void>((resolve, reject) => {
+      const slice = (): void => {
+        this.wake = null;
+        if (this.aborted) {
+          this.release();
+          reject(new SnapshotAborted());
+          return;
+        }
+        let done: boolean;
+        try {
+          done = this.step(this.sliceMs);
+        } catch (e) {
+          this.release();
+          reject(e);
+          return;
+        }
+        if (done) {
+          this.release();
+          resolve();
+          return;
+        }
+        const wait = this.consumer.backpressure?.() ?? null;
+        const debtMs = this.delayDebtUs / 1000;
+        if (wait !== null) {
+          this.wake = slice;
+          wait.then(
+            () => this.wake === slice && slice(),
+            (e: unknown) => {
+              if (this.wake !== slice) return;
+              this.wake = null;
+              this.release();
+              reject(e);
+            },
+          );
+        } else if (debtMs >= 1) {
+          this.delayDebtUs = 0;
+          const t = setTimeout(slice, Math.min(debtMs, 2 ** 31 - 1));
+          this.wake = () => {
+            clearTimeout(t);
+            slice();
+          };
+        } else {
+          const t = setImmediate(slice);
+          this.wake = () => {
+            clearImmediate(t);
+            slice();
+          };
+        }
+      };
+      setImmediate(slice);
+    });
+  }
+
+  /** Stops the walk: `run()` rejects with SnapshotAborted on its next slice (or now, if waiting). */
+  abort(): void {
+    if (this.finished) return;
+    this.aborted = true;
+    const wake = this.wake;
+    if (wake !== null) wake();
+  }
+
+  /** Unhooks and lets the recorded tables resize again. */
+  private release(): void {
+    if (this.finished) return;
+    this.finished = true;
+    detach(this.store, this as Snapshot<unknown>);
+    for (const st of this.states) {
+      if (st.status !== 'done' || this.byDict.has(st.dict)) st.dict.resumeResize();
+      st.handled.clear();
+      st.pending = [];
+      st.slotIter = null;
+      st.slotSeen = null;
+    }
+    this.byDict.clear();
+  }
+
+  // ---- copy-before-write ----
+
+  /** Called by the Db before any change to key. */
+  beforeWrite(db: Db, key: string): void {
+    const st = this.byDict.get(db.dict);
+    if (st === undefined || st.handled.has(key) || this.passed(st, key)) return;
+    st.handled.add(key);
+    const value = st.dict.get(key);
+    if (value === undefined) return; // absent at the snapshot point
+    const expireMs = st.expires.size === 0 ? undefined : st.expires.get(key);
+    const copy = this.consumer.preserve(value);
+    this.keysPreserved++;
+    if (st.status === 'walking') {
+      this.consumer.preserved(st.dbid, key, copy, expireMs);
+      this.keysProcessed++;
+    } else {
+      st.pending.push({ key, copy, expireMs });
+    }
+  }
+
+  /**
+   * Called before a Db drops its tables (FLUSHDB/FLUSHALL) or swaps them (SWAPDB). The old
+   * tables stay recorded and unchanged, so there is nothing to copy: writes are matched to
+   * tables by identity and the flushed Db's new tables are not recorded.
+   */
+  beforeFlush(_db: Db): void {}
+
+  /** Whether the walk already handed key (in this table) to the consumer. */
+  private passed(st: TableState<C>, key: string): boolean {
+    if (st.status !== 'walking') return st.status === 'done';
+    const slot = st.dict.slotOf(key);
+    if (slot !== st.slot) return slot < st.slot;
+    return st.slotSeen !== null && st.slotSeen.has(key);
+  }
+
+  // ---- the walk ----
+
+  /**
+   * Walks for up to `budgetMs`; returns true when every database is out. With an infinite
+   * budget it still returns after each database so runSync stays simple.
+   */
+  private step(budgetMs: number): boolean {
+    const deadline = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
+    const delay = this.options.keyDelayUs?.() ?? 0;
+    while (this.current < this.states.length) {
+      const st = this.states[this.current]!;
+      if (st.status === 'done') {
+        this.current++;
+        continue;
+      }
+      if (st.status === 'waiting') {
+        this.consumer.beginDb(st.dbid, st.keys, st.expiresCount);
+        st.status = 'walking';
+        for (const p of st.pending) {
+          this.consumer.preserved(st.dbid, p.key, p.copy, p.expireMs);
+          this.keysProcessed++;
+        }
+        st.pending = [];
+      }
+      if (!this.walkTable(st, deadline, delay)) return false;
+      this.consumer.endDb(st.dbid);
+      st.status = 'done';
+      st.handled = new Set();
+      this.byDict.delete(st.dict);
+      st.dict.resumeResize();
+      this.current++;
+      if (budgetMs === Infinity) return this.current >= this.states.length;
+    }
+    return true;
+  }
+
+  /** Walks slots of one table until the deadline; returns true when the table is done. */
+  private walkTable(st: TableState<C>, deadline: number, delayUs: number): boolean {
+    const dict = st.dict;
+    const n = dict.slotCount;
+    let sinceCheck = 0;
+    while (st.slot < n) {
+      if (st.slotIter === null) {
+        const bucket = dict.bucketAt(st.slot);
+        // rdb-key-save-delay is paid key by key, so a delayed walk uses the per-key path too.
+        if (bucket !== undefined && (bucket.size > this.bigSlot || delayUs !== 0)) {
+          st.slotIter = (bucket as Map<string, Value>).entries();
+          st.slotSeen = new Set();
+        } else {
+          if (bucket !== undefined) {
+            const handled = st.handled.size === 0 ? null : st.handled;
+            for (const [key, value] of bucket) {
+              if (handled !== null && handled.has(key)) continue;
+              this.emit(st, key, value);
+            }
+            sinceCheck += bucket.size;
+          } else {
+            sinceCheck++;
+          }
+          st.slot++;
+          if (sinceCheck >= 64) {
+            sinceCheck = 0;
+            if (performance.now() >= deadline) return false;
+          }
+          continue;
+        }
+      }
+      // A big slot, a chunk at a time; the iterator stays valid across slices.
+      const it = st.slotIter!;
+      const seen = st.slotSeen!;
+      for (;;) {
+        const r = it.next();
+        if (r.done === true) {
+          st.slotIter = null;
+          st.slotSeen = null;
+          st.slot++;
+          break;
+        }
+        const [key, value] = r.value;
+        seen.add(key);
+        if (!st.handled.has(key)) this.emit(st, key, value);
+        if (delayUs !== 0) {
+          this.owe(delayUs, 1);
+          if (this.delayDebtUs >= 1000) return false;
+        }
+        if (++sinceCheck >= 64) {
+          sinceCheck = 0;
+          if (performance.now() >= deadline) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private emit(st: TableState<C>, key: string, value: Value): void {
+    const expireMs = st.expires.size === 0 ? undefined : st.expires.get(key);
+    this.consumer.entry(st.dbid, key, value, expireMs);
+    this.keysProcessed++;
+  }
+
+  /** rdb-key-save-delay bookkeeping: per key, or statistically for negative values. */
+  private owe(delayUs: number, keys: number): void {
+    if (delayUs > 0) this.delayDebtUs += delayUs * keys;
+    else for (let i = 0; i < keys; i++) if (Math.floor(Math.random() * -delayUs) === 0) this.delayDebtUs += 1;
+  }
+}
+
+/** Starts a snapshot of `store` now (see the module comment); call `run()` or `runSync()`. */
+export function startSnapshot<C>(store: Store, consumer: SnapshotConsumer<C>, options?: SnapshotOptions): Snapshot<C> {
+  return new Snapshot(store, consumer, options).start();
+}

@@ -1,0 +1,299 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Dict, dictTuning, hashKey } from '../../../src/types/dict.js';
+
+/** Deterministic PRNG (mulberry32) so failures replay. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs fn with small resize thresholds so a few hundred keys resize many times. */
+function withTuning(t: Partial<typeof dictTuning>, fn: () => void): void {
+  const saved = { ...dictTuning };
+  Object.assign(dictTuning, t);
+  try {
+    fn();
+  } finally {
+    Object.assign(dictTuning, saved);
+  }
+}
+
+function sorted(it: Iterable<string>): string[] {
+  return [...it].sort();
+}
+
+test('a small dict keeps one bucket, computes no hash and iterates in insertion order', () => {
+  const d = new Dict<number>();
+  for (let i = 0; i < dictTuning.maxLoad; i++) d.set(`k${15 - i}`, i);
+  assert.equal(d.stats().buckets, 1);
+  assert.equal(d.slotCount, 1);
+  assert.deepEqual([...d.keys()].slice(0, 3), ['k15', 'k14', 'k13']);
+  d.set('one-more', 1);
+  assert.equal(d.size, dictTuning.maxLoad + 1);
+  // The resize started; a few more writes finish it.
+  for (let i = 0; i < 4; i++) d.set(`x${i}`, i);
+  assert.equal(d.stats().rehashing, false);
+  assert.equal(d.stats().buckets, 2);
+});
+
+test('set reports new keys, delete reports existing keys, size follows', () => {
+  const d = new Dict<string>();
+  assert.equal(d.set('a', '1'), true);
+  assert.equal(d.set('a', '2'), false);
+  assert.equal(d.get('a'), '2');
+  assert.equal(d.has('a'), true);
+  assert.equal(d.has('b'), false);
+  assert.equal(d.delete('b'), false);
+  assert.equal(d.delete('a'), true);
+  assert.equal(d.size, 0);
+  assert.equal(d.get('a'), undefined);
+  assert.equal(d.random(), undefined);
+  assert.equal(d.scan(0, 10, () => assert.fail('empty dict visited')), 0);
+});
+
+test('random operations match a Map through many grows and shrinks (model-based)', () => {
+  for (const tuning of [{ maxLoad: 2, minLoad: 1, stepBuckets: 1 }, { maxLoad: 4, minLoad: 1, stepBuckets: 2 }, {}]) {
+    withTuning(tuning, () => {
+      const r = rng(42);
+      const d = new Dict<number>();
+      const model = new Map<string, number>();
+      let maxBuckets = 1;
+      for (let op = 0; op < 40000; op++) {
+        // Phases of growth and decline so the table shrinks as well as grows.
+        const phase = Math.floor(op / 5000) % 2;
+        const key = 'k' + Math.floor(r() * 3000);
+        const x = r();
+        if (x < (phase === 0 ? 0.6 : 0.2)) {
+          assert.equal(d.set(key, op), !model.has(key), `set ${key}`);
+          model.set(key, op);
+        } else if (x < 0.85) {
+          assert.equal(d.delete(key), model.delete(key), `delete ${key}`);
+        } else {
+          assert.equal(d.get(key), model.get(key), `get ${key}`);
+          assert.equal(d.has(key), model.has(key));
+        }
+        assert.equal(d.size, model.size);
+        maxBuckets = Math.max(maxBuckets, d.stats().buckets);
+        if (op % 4999 === 0) {
+          assert.deepEqual(sorted(d.keys()), sorted(model.keys()));
+          assert.deepEqual(new Map(d.entries()), model);
+        }
+      }
+      assert.ok(maxBuckets >= 64, `table grew (max ${maxBuckets} buckets)`);
+      assert.deepEqual(new Map(d), model);
+      assert.deepEqual([...d.values()].sort((a, b) => a - b), [...model.values()].sort((a, b) => a - b));
+    });
+  }
+});
+
+test('the table shrinks after mass deletion and a cleared dict starts over', () => {
+  withTuning({ maxLoad: 4, minLoad: 1 }, () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 10000; i++) d.set('k' + i, i);
+    const big = d.stats().buckets;
+    assert.ok(big >= 2048, `grew to ${big}`);
+    for (let i = 0; i < 9990; i++) d.delete('k' + i);
+    while (d.rehashFor(10)) {
+      /* finish any resize */
+    }
+    assert.ok(d.stats().buckets <= 8, `shrank to ${d.stats().buckets}`);
+    assert.deepEqual(sorted(d.keys()), sorted(Array.from({ length: 10 }, (_, i) => 'k' + (9990 + i))));
+    d.clear();
+    assert.equal(d.size, 0);
+    assert.equal(d.stats().buckets, 1);
+    d.set('a', 1);
+    assert.equal(d.get('a'), 1);
+  });
+});
+
+test('no single Map holds more than a bucket: many entries spread over many Maps', () => {
+  // A test-sized stand-in for the 2^24-entry Map limit: with maxLoad 4, 200k keys must live
+  // in buckets that each stay small.
+  withTuning({ maxLoad: 4 }, () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 200000; i++) d.set('key:' + i, i);
+    while (d.rehashFor(50)) {
+      /* settle */
+    }
+    let largest = 0;
+    for (let s = 0; s < d.slotCount; s++) largest = Math.max(largest, d.bucketAt(s)?.size ?? 0);
+    assert.ok(largest <= 32, `largest bucket ${largest}`);
+    assert.equal(d.size, 200000);
+    assert.equal(d.get('key:123456'), 123456);
+  });
+});
+
+/** Runs a full scan, calling between(cursor) after every call; returns every key visited. */
+function fullScan(d: Dict<unknown>, count: number, between: (calls: number) => void): Set<string> {
+  const seen = new Set<string>();
+  let cursor = 0;
+  let calls = 0;
+  do {
+    cursor = d.scan(cursor, count, (k) => seen.add(k));
+    between(++calls);
+    assert.ok(calls < 1e6, 'scan terminates');
+  } while (cursor !== 0);
+  return seen;
+}
+
+test('SCAN visits every key present for the whole scan while keys are added and deleted (growth and shrink)', () => {
+  for (const [tuning, seed] of [
+    [{ maxLoad: 2, minLoad: 1, stepBuckets: 1 }, 1],
+    [{ maxLoad: 4, minLoad: 1, stepBuckets: 1 }, 2],
+    [{}, 3],
+  ] as const) {
+    withTuning(tuning, () => {
+      const r = rng(seed);
+      const d = new Dict<number>();
+      for (let i = 0; i < 2000; i++) d.set('stable' + i, i);
+      for (let i = 0; i < 2000; i++) d.set('churn' + i, i);
+      const stable = new Set(Array.from({ length: 2000 }, (_, i) => 'stable' + i));
+      let next = 0;
+      // Growth: inserts outpace deletes by far, so the table doubles during the scan.
+      const seen = fullScan(d, 5, () => {
+        for (let j = 0; j < 30; j++) d.set('new' + next++, j);
+        d.delete('churn' + Math.floor(r() * 2000));
+      });
+      for (const k of stable) assert.ok(seen.has(k), `grow: missed ${k}`);
+      // Shrink: delete most keys while scanning again.
+      const seen2 = fullScan(d, 5, () => {
+        for (let j = 0; j < 40 && next > 0; j++) d.delete('new' + --next);
+      });
+      for (const k of stable) assert.ok(seen2.has(k), `shrink: missed ${k}`);
+    });
+  }
+});
+
+test('SCAN stops at about COUNT entries per call and a stale cursor from a bigger table still completes', () => {
+  const d = new Dict<number>();
+  for (let i = 0; i < 10000; i++) d.set('k' + i, i);
+  while (d.rehashFor(10)) {
+    /* settle */
+  }
+  let got = 0;
+  const cursor = d.scan(0, 10, () => got++);
+  assert.ok(cursor !== 0);
+  assert.ok(got >= 10 && got <= 10 + 4 * dictTuning.maxLoad, `visited ${got}`);
+  // Shrink the table under a cursor taken from the big table, then finish the scan.
+  for (let i = 0; i < 9900; i++) d.delete('k' + i);
+  while (d.rehashFor(10)) {
+    /* settle */
+  }
+  const seen = new Set<string>();
+  let c = cursor;
+  do c = d.scan(c, 10, (k) => seen.add(k));
+  while (c !== 0);
+  assert.ok(seen.size > 0);
+  // An invented cursor is valid too.
+  let c2 = 123456789;
+  let guard = 0;
+  do c2 = d.scan(c2, 10, () => {});
+  while (c2 !== 0 && ++guard < 10000);
+  assert.equal(c2, 0);
+});
+
+test('SCAN lets the visitor delete what it visits without losing other keys', () => {
+  withTuning({ maxLoad: 2, minLoad: 1 }, () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 1000; i++) d.set('k' + i, i);
+    const seen = new Set<string>();
+    let c = 0;
+    do
+      c = d.scan(c, 7, (k, v) => {
+        seen.add(k);
+        if (v % 2 === 0) d.delete(k);
+      });
+    while (c !== 0);
+    assert.equal(seen.size, 1000);
+    assert.equal(d.size, 500);
+  });
+});
+
+test('random() returns present keys and reaches all of them', () => {
+  const d = new Dict<number>();
+  for (let i = 0; i < 500; i++) d.set('k' + i, i);
+  const hits = new Map<string, number>();
+  for (let i = 0; i < 50000; i++) {
+    const k = d.random()!;
+    assert.ok(d.has(k));
+    hits.set(k, (hits.get(k) ?? 0) + 1);
+  }
+  assert.equal(hits.size, 500, 'every key is picked sometimes');
+  // Rough fairness: no key is picked 5x more than the mean.
+  for (const n of hits.values()) assert.ok(n < 500, `picked ${n} times`);
+  // Sparse table (resizing paused during mass deletion) still finds the survivors.
+  d.pauseResize();
+  for (let i = 0; i < 499; i++) d.delete('k' + i);
+  for (let i = 0; i < 20; i++) assert.equal(d.random(), 'k499');
+  d.resumeResize();
+});
+
+test('while resizing is paused no key changes slot and a slot walk sees every entry once', () => {
+  withTuning({ maxLoad: 2, minLoad: 1, stepBuckets: 1 }, () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 100; i++) d.set('k' + i, i);
+    // Pause in the middle of a resize: both tables are in use.
+    d.set('trigger', 0);
+    for (let i = 0; d.stats().rehashing === false && i < 1000; i++) d.set('t' + i, i);
+    assert.equal(d.stats().rehashing, true);
+    d.pauseResize();
+    const slots = new Map<string, number>();
+    for (const k of d.keys()) slots.set(k, d.slotOf(k));
+    const count = d.slotCount;
+    for (let i = 0; i < 5000; i++) d.set('more' + i, i);
+    for (let i = 0; i < 50; i++) d.delete('k' + i);
+    assert.equal(d.slotCount, count);
+    for (const [k, s] of slots) if (d.has(k)) assert.equal(d.slotOf(k), s, k);
+    const walked: string[] = [];
+    for (let s = 0; s < d.slotCount; s++) {
+      const b = d.bucketAt(s);
+      if (b) for (const k of b.keys()) {
+        assert.equal(d.slotOf(k), s);
+        walked.push(k);
+      }
+    }
+    assert.equal(walked.length, d.size);
+    assert.equal(new Set(walked).size, d.size);
+    d.resumeResize();
+    d.set('after', 1);
+    while (d.rehashFor(10)) {
+      /* settle */
+    }
+    assert.ok(d.stats().buckets > count, 'resizing resumes');
+  });
+});
+
+test('an iterator pauses resizing until it finishes or is closed', () => {
+  withTuning({ maxLoad: 2, minLoad: 1 }, () => {
+    const d = new Dict<number>();
+    for (let i = 0; i < 64; i++) d.set('k' + i, i);
+    const seen: string[] = [];
+    for (const k of d.keys()) {
+      seen.push(k);
+      if (seen.length === 10) for (let i = 0; i < 500; i++) d.set('n' + i, i);
+    }
+    assert.equal(d.resizePaused, false);
+    for (let i = 0; i < 64; i++) assert.ok(seen.includes('k' + i), 'keys present throughout are visited');
+    for (const _ of d.keys()) break;
+    assert.equal(d.resizePaused, false, 'break closes the iterator');
+  });
+});
+
+test('hashKey spreads sequential and long keys over the low bits', () => {
+  const buckets = new Array(1024).fill(0);
+  for (let i = 0; i < 102400; i++) buckets[hashKey('key:' + i) & 1023]++;
+  for (const n of buckets) assert.ok(n > 50 && n < 170, `bucket load ${n}`);
+  const long = new Array(256).fill(0);
+  const pad = 'x'.repeat(100);
+  for (let i = 0; i < 25600; i++) long[hashKey(pad + i + pad) & 255]++;
+  for (const n of long) assert.ok(n > 40 && n < 170, `long key bucket load ${n}`);
+  assert.equal(hashKey('abc'), hashKey('abc'));
+  assert.notEqual(hashKey('abc'), hashKey('abd'));
+});
