@@ -1,0 +1,514 @@
+/**
+ * The RDB serializer's building blocks: a byte output with a staging buffer (`RdbOutput`)
+ * and Redis's save functions on top of it — lengths (rdbSaveLen), strings with integer
+ * and LZF encodings (rdbSaveRawString), binary doubles, millisecond times — and
+ * `writeValue` / `encodeValue`, which serialize one value as rdbSaveObjectType +
+ * rdbSaveObject do in Redis 7.0.
+ *
+ * Byte-exactness with Redis 7.0 (same value, same encoding ⇒ same bytes):
+ * - strings: INT8/16/32 when string2ll round-trips and fits (rdbTryIntegerEncoding, only
+ *   tried up to 11 bytes), else LZF when compression is on, the string is longer than 20
+ *   bytes and LZF fits in length-4 bytes, else raw;
+ * - lists: LIST_QUICKLIST_2 with nodes split as Redis's quicklistPushTail splits them for
+ *   `list-max-listpack-size` (the layout of a list built by RPUSH), nodes beyond
+ *   `list-compress-depth` stored as the LZF blob quicklist compression would keep;
+ * - hashes: HASH_LISTPACK (insertion order) or HASH; sets: SET_INTSET or SET; sorted
+ *   sets: ZSET_LISTPACK or ZSET_2 (binary scores, highest first), by `encoding()`.
+ * Where Redis's bytes depend on history Amber does not keep (the order of a hash table,
+ * quicklist nodes shaped by LPUSH/LINSERT, an intset that was once wider), the content
+ * is the same and the size is the same or nearly so.
+ *
+ * Imports the value types and limits only.
+ */
+
+import type { Value } from '../../store/values.js';
+import type { RList } from '../../types/list.js';
+import type { RHash } from '../../types/hash.js';
+import type { RSet } from '../../types/set.js';
+import type { RZSet } from '../../types/zset.js';
+import { limits } from '../../types/limits.js';
+import { formatDouble, string2int } from '../../util/number.js';
+import {
+  QUICKLIST_NODE_CONTAINER_PACKED,
+  QUICKLIST_NODE_CONTAINER_PLAIN,
+  RDB_14BITLEN,
+  RDB_32BITLEN,
+  RDB_64BITLEN,
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_INT8,
+  RDB_ENC_LZF,
+  RDB_ENCVAL,
+  RDB_TYPE_HASH,
+  RDB_TYPE_HASH_LISTPACK,
+  RDB_TYPE_LIST_QUICKLIST_2,
+  RDB_TYPE_SET,
+  RDB_TYPE_SET_INTSET,
+  RDB_TYPE_STRING,
+  RDB_TYPE_ZSET_2,
+  RDB_TYPE_ZSET_LISTPACK,
+} from './constants.js';
+import { encodeIntset } from './intset.js';
+import { ListpackBuilder, lpStringToInt } from './listpack.js';
+import { lzfCompress } from './lzf.js';
+
+/**
+ * A byte output. In streaming mode (`flushTo` given) full staging buffers are handed to
+ * `flushTo`, which takes ownership: a Buffer passed on is never written again, so an
+ * asynchronous sink may keep it. Without `flushTo` the buffer grows and `take()` returns
+ * everything written.
+ */
+export class RdbOutput {
+  buf: Buffer;
+  pos = 0;
+  /** Bytes handed to flushTo so far. */
+  flushed = 0;
+
+  constructor(
+    private readonly capacity = 64 * 1024,
+    private readonly flushTo: ((chunk: Buffer) => void) | null = null,
+  ) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Bytes written so far (flushed and staged). */
+  get length(): number {
+    return this.flushed + this.pos;
+  }
+
+  /** Hands the staged bytes to flushTo (streaming mode) and starts a fresh buffer. */
+  flush(): void {
+    if (this.flushTo === null || this.pos === 0) return;
+    const chunk = this.buf.subarray(0, this.pos);
+    this.flushed += this.pos;
+    this.buf = Buffer.allocUnsafe(this.capacity);
+    this.pos = 0;
+    this.flushTo(chunk);
+  }
+
+  /** Makes room for n more bytes in the staging buffer. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    if (this.flushTo !== null) {
+      this.flush();
+      if (n <= this.buf.length) return;
+      this.buf = Buffer.allocUnsafe(n);
+      return;
+    }
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  /** Everything written (non-streaming mode), as a copy. */
+  take(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
+  byte(b: number): void {
+    if (this.pos >= this.buf.length) this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /**
+   * Raw bytes. Large blocks bypass the staging buffer in streaming mode; `owned` says the
+   * caller gives the block away (else it is copied before being handed on).
+   */
+  bytes(src: Uint8Array, owned = false): void {
+    const n = src.length;
+    if (this.flushTo !== null && n > this.capacity >> 1) {
+      this.flush();
+      this.flushed += n;
+      this.flushTo(owned && Buffer.isBuffer(src) ? src : Buffer.from(src));
+      return;
+    }
+    this.ensure(n);
+    this.buf.set(src, this.pos);
+    this.pos += n;
+  }
+
+  /** A latin1 string's bytes, raw. */
+  latin1(s: string): void {
+    const n = s.length;
+    if (this.flushTo !== null && n > this.capacity >> 1) {
+      this.bytes(Buffer.from(s, 'latin1'), true);
+      return;
+    }
+    this.ensure(n);
+    if (n < 16) {
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+    } else {
+      this.pos += this.buf.write(s, this.pos, n, 'latin1');
+    }
+  }
+
+  /** An RDB length (rdbSaveLen). */
+  len(n: number): void {
+    this.ensure(9);
+    const b = this.buf;
+    if (n < 1 << 6) {
+      b[this.pos++] = n;
+    } else if (n < 1 << 14) {
+      b[this.pos++] = (n >>> 8) | (RDB_14BITLEN << 6);
+      b[this.pos++] = n & 0xff;
+    } else if (n <= 0xffffffff) {
+      b[this.pos++] = RDB_32BITLEN;
+      b.writeUInt32BE(n, this.pos);
+      this.pos += 4;
+    } else {
+      b[this.pos++] = RDB_64BITLEN;
+      b.writeBigUInt64BE(BigInt(n), this.pos);
+      this.pos += 8;
+    }
+  }
+
+  /** 8-byte little-endian signed milliseconds (rdbSaveMillisecondTime). */
+  millis(t: number): void {
+    this.ensure(8);
+    this.buf.writeBigInt64LE(BigInt(Math.trunc(t)), this.pos);
+    this.pos += 8;
+  }
+
+  /** 8-byte little-endian IEEE double (rdbSaveBinaryDoubleValue). */
+  binaryDouble(d: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(d, this.pos);
+    this.pos += 8;
+  }
+
+  /** The LZF form of a string: marker, compressed length, original length, data. */
+  lzfBlob(compressed: Uint8Array, originalLen: number): void {
+    this.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
+    this.len(compressed.length);
+    this.len(originalLen);
+    this.bytes(compressed);
+  }
+
+  /**
+   * A string as Redis's rdbSaveRawString writes it: integer-encoded when it is a short
+   * integer, LZF-compressed when `compress` and worthwhile, else length + bytes.
+   */
+  string(s: string, compress: boolean): void {
+    const n = s.length;
+    if (n <= 11 && n > 0) {
+      const c0 = s.charCodeAt(0);
+      if ((c0 >= 48 && c0 <= 57) || c0 === 45) {
+        const v = string2int(s);
+        if (v !== null && this.intEncoded(v)) return;
+      }
+    }
+    if (compress && n > 20) {
+      const raw = scratchIn(n);
+      raw.write(s, 0, n, 'latin1');
+      if (this.tryLzf(raw, n)) return;
+    }
+    this.len(n);
+    if (n > 0) this.latin1(s);
+  }
+
+  /** A byte blob (listpack, intset, ...) as rdbSaveRawString writes it (`owned`: see bytes). */
+  blob(data: Uint8Array, compress: boolean, owned = false): void {
+    const n = data.length;
+    if (n <= 11 && n > 0) {
+      const v = string2int(Buffer.from(data.buffer, data.byteOffset, n).toString('latin1'));
+      if (v !== null && this.intEncoded(v)) return;
+    }
+    if (compress && n > 20 && this.tryLzf(data, n)) return;
+    this.len(n);
+    this.bytes(data, owned);
+  }
+
+  /** rdbEncodeInteger: writes v as INT8/16/32 if it fits; false otherwise. */
+  private intEncoded(v: number): boolean {
+    const b = (RDB_ENCVAL << 6) as number;
+    if (v >= -128 && v <= 127) {
+      this.ensure(2);
+      this.buf[this.pos++] = b | RDB_ENC_INT8;
+      this.buf[this.pos++] = v & 0xff;
+      return true;
+    }
+    if (v >= -32768 && v <= 32767) {
+      this.ensure(3);
+      this.buf[this.pos++] = b | RDB_ENC_INT16;
+      this.buf.writeInt16LE(v, this.pos);
+      this.pos += 2;
+      return true;
+    }
+    if (v >= -2147483648 && v <= 2147483647) {
+      this.ensure(5);
+      this.buf[this.pos++] = b | RDB_ENC_INT32;
+      this.buf.writeInt32LE(v, this.pos);
+      this.pos += 4;
+      return true;
+    }
+    return false;
+  }
+
+  /** rdbSaveLzfStringObject: compress into at most n-4 bytes, or give up. */
+  private tryLzf(data: Uint8Array, n: number): boolean {
+    const outLen = n - 4;
+    const out = scratchOut(outLen);
+    const clen = lzfCompress(data, 0, n, out, outLen);
+    if (clen === 0) return false;
+    this.lzfBlob(out.subarray(0, clen), n);
+    return true;
+  }
+}
+
+let scratchInBuf = Buffer.allocUnsafe(64 * 1024);
+let scratchOutBuf = Buffer.allocUnsafe(64 * 1024);
+
+function scratchIn(n: number): Buffer {
+  if (scratchInBuf.length < n) scratchInBuf = Buffer.allocUnsafe(Math.max(n, scratchInBuf.length * 2));
+  return scratchInBuf;
+}
+
+function scratchOut(n: number): Buffer {
+  if (scratchOutBuf.length < n + 16) scratchOutBuf = Buffer.allocUnsafe(Math.max(n + 16, scratchOutBuf.length * 2));
+  return scratchOutBuf;
+}
+
+/** The RDB type byte Redis 7.0 writes for a value (rdbSaveObjectType). */
+export function rdbTypeOf(value: Value): number {
+  if (typeof value === 'string') return RDB_TYPE_STRING;
+  switch (value.kind) {
+    case 'list':
+      return RDB_TYPE_LIST_QUICKLIST_2;
+    case 'hash':
+      return value.encoding() === 'listpack' ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+    case 'set':
+      return value.encoding() === 'intset' ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET;
+    case 'zset':
+      return value.encoding() === 'listpack' ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
+  }
+}
+
+/**
+ * Writes a value's type byte and payload (rdbSaveObjectType + rdbSaveObject). With `key`,
+ * writes `type key payload`, the shape of a key in an RDB file.
+ */
+export function writeValue(out: RdbOutput, value: Value, compress: boolean, key?: string): void {
+  if (typeof value === 'string') {
+    head(out, RDB_TYPE_STRING, key, compress);
+    out.string(value, compress);
+    return;
+  }
+  switch (value.kind) {
+    case 'list':
+      head(out, RDB_TYPE_LIST_QUICKLIST_2, key, compress);
+      writeList(out, value, compress);
+      return;
+    case 'hash':
+      writeHash(out, value, compress, key);
+      return;
+    case 'set':
+      writeSet(out, value, compress, key);
+      return;
+    case 'zset':
+      writeZset(out, value, compress, key);
+      return;
+  }
+}
+
+function head(out: RdbOutput, type: number, key: string | undefined, compress: boolean): void {
+  out.byte(type);
+  if (key !== undefined) out.string(key, compress);
+}
+
+/**
+ * Serializes one value as DUMP's body and the snapshot's pre-serialized copy: the type
+ * byte followed by the payload (no version, no CRC).
+ */
+export function encodeValue(value: Value, compression: boolean): Buffer {
+  const out = new RdbOutput(typeof value === 'string' ? value.length + 16 : 256);
+  writeValue(out, value, compression);
+  return out.take();
+}
+
+function writeHash(out: RdbOutput, h: RHash, compress: boolean, key: string | undefined): void {
+  if (h.encoding() === 'listpack') {
+    head(out, RDB_TYPE_HASH_LISTPACK, key, compress);
+    const lp = new ListpackBuilder();
+    for (const [f, v] of h.entries()) {
+      lp.append(f);
+      lp.append(v);
+    }
+    out.blob(lp.finish(), compress, true);
+    return;
+  }
+  head(out, RDB_TYPE_HASH, key, compress);
+  out.len(h.size);
+  for (const [f, v] of h.entries()) {
+    out.string(f, compress);
+    out.string(v, compress);
+  }
+}
+
+function writeSet(out: RdbOutput, s: RSet, compress: boolean, key: string | undefined): void {
+  if (s.encoding() === 'intset') {
+    const blob = encodeIntset(s.values());
+    if (blob !== null) {
+      head(out, RDB_TYPE_SET_INTSET, key, compress);
+      out.blob(blob, compress, true);
+      return;
+    }
+  }
+  head(out, RDB_TYPE_SET, key, compress);
+  out.len(s.size);
+  for (const m of s.values()) out.string(m, compress);
+}
+
+/** 2^62: beyond it Redis's double2ll refuses (scores then go into listpacks as text). */
+const DOUBLE2LL_LIMIT = 4611686018427387904;
+
+/** Appends a score to a zset listpack as zzlInsertAt does: an integer when exact, else %.17g. */
+export function appendScore(lp: ListpackBuilder, score: number): void {
+  if (Number.isInteger(score) && score >= -DOUBLE2LL_LIMIT && score <= DOUBLE2LL_LIMIT) {
+    lp.appendInt(Number.isSafeInteger(score) ? (score === 0 ? 0 : score) : BigInt(score));
+  } else {
+    lp.append(formatDouble(score));
+  }
+}
+
+function writeZset(out: RdbOutput, z: RZSet, compress: boolean, key: string | undefined): void {
+  if (z.encoding() === 'listpack') {
+    head(out, RDB_TYPE_ZSET_LISTPACK, key, compress);
+    const lp = new ListpackBuilder();
+    for (const [m, score] of z.entries()) {
+      lp.append(m);
+      appendScore(lp, score);
+    }
+    out.blob(lp.finish(), compress, true);
+    return;
+  }
+  head(out, RDB_TYPE_ZSET_2, key, compress);
+  out.len(z.size);
+  // Redis writes the skiplist from the tail: highest score first.
+  const all = [...z.entries()];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const [m, score] = all[i]!;
+    out.string(m, compress);
+    out.binaryDouble(score);
+  }
+}
+
+/* ------------------------------------------------------------------ lists */
+
+/** Redis's optimization_level: node byte limits for list-max-listpack-size -1 … -5. */
+const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
+/** Beyond this a multi-element node never grows when the fill is a count (SIZE_SAFETY_LIMIT). */
+const SIZE_SAFETY_LIMIT = 8192;
+/** quicklist's per-element overhead estimate (SIZE_ESTIMATE_OVERHEAD). */
+const SIZE_ESTIMATE_OVERHEAD = 8;
+/** Elements of at least this many bytes get a PLAIN node of their own (packed_threshold). */
+const PACKED_THRESHOLD = 1 << 30;
+/** An empty listpack's size. */
+const LP_EMPTY_BYTES = 7;
+/** Quicklist compression: minimum node size and minimum saving (MIN_COMPRESS_*). */
+const MIN_COMPRESS_BYTES = 48;
+const MIN_COMPRESS_IMPROVE = 8;
+
+function clampFill(fill: number): number {
+  if (fill > 32767) return 32767;
+  if (fill < -5) return -5;
+  return fill;
+}
+
+/** _quicklistNodeAllowInsert for a node of `nodeBytes`/`count` and an element of `sz` bytes. */
+function allowInsert(nodeBytes: number, count: number, fill: number, sz: number): boolean {
+  if (sz >= PACKED_THRESHOLD) return false;
+  const newSz = nodeBytes + sz + SIZE_ESTIMATE_OVERHEAD;
+  if (fill < 0) {
+    if (newSz <= OPTIMIZATION_LEVEL[-fill - 1]!) return true;
+  }
+  if (newSz > SIZE_SAFETY_LIMIT) return false;
+  return count < fill;
+}
+
+/** Byte size an element adds to a listpack (entry + backlen). */
+function entryBytes(s: string): number {
+  const n = s.length;
+  let size: number;
+  if (n <= 20 && n > 0) {
+    const v = lpStringToInt(s);
+    if (v !== null) {
+      if (typeof v === 'bigint') size = 9;
+      else if (v >= 0 && v <= 127) size = 1;
+      else if (v >= -4096 && v <= 4095) size = 2;
+      else if (v >= -32768 && v <= 32767) size = 3;
+      else if (v >= -8388608 && v <= 8388607) size = 4;
+      else if (v >= -2147483648 && v <= 2147483647) size = 5;
+      else size = 9;
+      return size + (size <= 127 ? 1 : 2);
+    }
+  }
+  size = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
+  const bl = size <= 127 ? 1 : size < 16383 ? 2 : size < 2097151 ? 3 : size < 268435455 ? 4 : 5;
+  return size + bl;
+}
+
+/**
+ * The node sizes (element counts, negative for a PLAIN node) quicklistPushTail would
+ * produce for these elements.
+ */
+function planNodes(list: RList, fill: number): number[] {
+  const nodes: number[] = [];
+  let bytes = 0;
+  let count = 0;
+  let open = false;
+  for (const v of list.values()) {
+    const sz = v.length;
+    if (sz >= PACKED_THRESHOLD) {
+      if (open) nodes.push(count);
+      nodes.push(-1);
+      open = false;
+      continue;
+    }
+    if (open && allowInsert(bytes, count, fill, sz)) {
+      bytes += entryBytes(v);
+      count++;
+    } else {
+      if (open) nodes.push(count);
+      open = true;
+      bytes = LP_EMPTY_BYTES + entryBytes(v);
+      count = 1;
+    }
+  }
+  if (open) nodes.push(count);
+  return nodes;
+}
+
+function writeList(out: RdbOutput, list: RList, compress: boolean): void {
+  const fill = clampFill(limits.listMaxListpackSize);
+  const depth = Math.max(0, Math.min(limits.listCompressDepth, 65535));
+  const plan = planNodes(list, fill);
+  const n = plan.length;
+  out.len(n);
+  const it = list.values();
+  for (let i = 0; i < n; i++) {
+    const size = plan[i]!;
+    if (size < 0) {
+      out.len(QUICKLIST_NODE_CONTAINER_PLAIN);
+      out.string(it.next().value as string, compress);
+      continue;
+    }
+    const lp = new ListpackBuilder();
+    for (let k = 0; k < size; k++) lp.append(it.next().value as string);
+    const blob = lp.finish();
+    out.len(QUICKLIST_NODE_CONTAINER_PACKED);
+    // Nodes deeper than list-compress-depth from both ends are LZF-compressed in memory
+    // (when that saves enough) and Redis saves that compressed form as is.
+    if (depth > 0 && n > depth * 2 && i >= depth && i < n - depth && blob.length >= MIN_COMPRESS_BYTES) {
+      const outBuf = scratchOut(blob.length);
+      const clen = lzfCompress(blob, 0, blob.length, outBuf, blob.length);
+      if (clen !== 0 && clen + MIN_COMPRESS_IMPROVE < blob.length) {
+        out.lzfBlob(outBuf.subarray(0, clen), blob.length);
+        continue;
+      }
+    }
+    out.blob(blob, compress, true);
+  }
+}

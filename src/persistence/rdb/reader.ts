@@ -1,0 +1,764 @@
+/**
+ * RDB reader: parses RDB files of versions 1 to 12 (Redis 2.x … 7.4) and DUMP payloads
+ * into Amber values, streaming.
+ *
+ * API:
+ *
+ *   const { bytesRead } = readRdb(source, {
+ *     aux(name, value)          {},   // AUX fields (redis-ver, ctime, aof-base, ...)
+ *     selectDb(dbid)            {},   // SELECTDB
+ *     resizeDb(keys, expires)   {},   // RESIZEDB hint for the selected db
+ *     function(code)            {},   // a function library's source (FUNCTION/FUNCTION2)
+ *     entry(dbid, key, value, expireMs, meta) {},  // every non-empty key, in file order
+ *     emptyKey(dbid, key)       {},   // a key whose collection is empty (Redis skips these)
+ *     progress(bytesRead)       {},   // about every MB, for INFO loading_* fields
+ *   }, { verifyChecksum: true, databases: 16 });
+ *
+ *   source: a Buffer (a DUMP payload, an AOF preamble read into memory), a file path, or
+ *   `{ fd, position }` (reads from an open file starting at `position`; `bytesRead` then
+ *   tells an AOF loader where the RDB part of a preamble file ends).
+ *
+ * - Files are read synchronously in 1 MB chunks (a multi-GB file is never in memory at
+ *   once; a single huge string is, as in Redis).
+ * - The reader applies no policy: expired keys, duplicate keys and db ranges are the
+ *   caller's business (`databases` only turns an out-of-range SELECTDB into an error).
+ * - Anything malformed becomes an `RdbError` whose message carries the byte offset:
+ *   truncation, bad lengths, corrupt LZF, listpack/ziplist/intset/zipmap blobs that fail
+ *   Redis's deep integrity checks, duplicate members, NaN scores, a wrong CRC. Lengths
+ *   are checked against the bytes that remain before anything is allocated, and every
+ *   loop consumes input, so hostile input can neither crash nor hang the server.
+ * - Values Amber cannot hold (streams, module values, 7.4 hashes with field TTLs) are
+ *   refused with an error naming the key.
+ *
+ * `decodeValue(payload)` reads one `type + payload` (a DUMP body) into a value.
+ */
+
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Value } from '../../store/values.js';
+import { RHash } from '../../types/hash.js';
+import { RList } from '../../types/list.js';
+import { RSet } from '../../types/set.js';
+import { RZSet } from '../../types/zset.js';
+import {
+  BlobError,
+  QUICKLIST_NODE_CONTAINER_PACKED,
+  QUICKLIST_NODE_CONTAINER_PLAIN,
+  RDB_14BITLEN,
+  RDB_32BITLEN,
+  RDB_64BITLEN,
+  RDB_6BITLEN,
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_INT8,
+  RDB_ENC_LZF,
+  RDB_ENCVAL,
+  RDB_MAX_READ_VERSION,
+  RDB_MODULE_OPCODE_UINT,
+  RDB_OPCODE_AUX,
+  RDB_OPCODE_EOF,
+  RDB_OPCODE_EXPIRETIME,
+  RDB_OPCODE_EXPIRETIME_MS,
+  RDB_OPCODE_FREQ,
+  RDB_OPCODE_FUNCTION,
+  RDB_OPCODE_FUNCTION2,
+  RDB_OPCODE_IDLE,
+  RDB_OPCODE_MODULE_AUX,
+  RDB_OPCODE_RESIZEDB,
+  RDB_OPCODE_SELECTDB,
+  RDB_TYPE_HASH,
+  RDB_TYPE_HASH_LISTPACK,
+  RDB_TYPE_HASH_LISTPACK_EX,
+  RDB_TYPE_HASH_LISTPACK_EX_PRE_GA,
+  RDB_TYPE_HASH_METADATA,
+  RDB_TYPE_HASH_METADATA_PRE_GA,
+  RDB_TYPE_HASH_ZIPLIST,
+  RDB_TYPE_HASH_ZIPMAP,
+  RDB_TYPE_LIST,
+  RDB_TYPE_LIST_QUICKLIST,
+  RDB_TYPE_LIST_QUICKLIST_2,
+  RDB_TYPE_LIST_ZIPLIST,
+  RDB_TYPE_MODULE,
+  RDB_TYPE_MODULE_2,
+  RDB_TYPE_SET,
+  RDB_TYPE_SET_INTSET,
+  RDB_TYPE_SET_LISTPACK,
+  RDB_TYPE_STREAM_LISTPACKS,
+  RDB_TYPE_STREAM_LISTPACKS_2,
+  RDB_TYPE_STREAM_LISTPACKS_3,
+  RDB_TYPE_STRING,
+  RDB_TYPE_ZSET,
+  RDB_TYPE_ZSET_2,
+  RDB_TYPE_ZSET_LISTPACK,
+  RDB_TYPE_ZSET_ZIPLIST,
+  RdbError,
+  isObjectType,
+  rdbTypeName,
+} from './constants.js';
+import { Crc64 } from './crc64.js';
+import { decodeIntset } from './intset.js';
+import { decodeListpack } from './listpack.js';
+import { lzfDecompress } from './lzf.js';
+import { decodeZiplist } from './ziplist.js';
+import { decodeZipmap } from './zipmap.js';
+
+/** Per-key attributes set by opcodes before the key (LRU idle seconds, LFU counter). */
+export interface KeyMeta {
+  idle?: number;
+  freq?: number;
+}
+
+export interface RdbHandlers {
+  aux?(name: string, value: string): void;
+  selectDb?(dbid: number): void;
+  resizeDb?(dbSize: number, expiresSize: number): void;
+  function?(code: string): void;
+  entry(dbid: number, key: string, value: Value, expireMs: number | undefined, meta: KeyMeta | undefined): void;
+  emptyKey?(dbid: number, key: string): void;
+  progress?(bytesRead: number): void;
+}
+
+export interface RdbReadOptions {
+  /** Check the trailing CRC64 (a stored 0 means "saved without checksum": never checked). */
+  verifyChecksum?: boolean;
+  /** The number of databases: a SELECTDB beyond it is an error. */
+  databases?: number;
+}
+
+export interface RdbReadResult {
+  version: number;
+  /** Bytes consumed, from the start of the RDB through its checksum. */
+  bytesRead: number;
+  keys: number;
+  emptyKeysSkipped: number;
+}
+
+export type RdbSource = Buffer | string | { fd: number; position?: number };
+
+/**
+ * DEBUG SET-SKIP-CHECKSUM-VALIDATION: when set, neither RESTORE nor RDB loading checks
+ * CRC64s (Redis's server.skip_checksum_validation).
+ */
+export const debugFlags = { skipChecksumValidation: false };
+
+const CHUNK = 1 << 20;
+
+/**
+ * The byte input: a Buffer, or an fd read in chunks. `need(n)` guarantees n readable
+ * bytes at `pos` (or throws "Unexpected EOF"); views into `buf` are valid until the next
+ * `need`. The running CRC covers every byte consumed before `crcFrom` is moved.
+ */
+class Input {
+  buf: Buffer;
+  pos = 0;
+  end: number;
+  /** Stream offset of buf[0]. */
+  base = 0;
+  private filePos: number;
+  private readonly fileEnd: number;
+  crc: Crc64 | null = null;
+  crcFrom = 0;
+
+  constructor(
+    source: Buffer | null,
+    private readonly fd: number,
+    position: number,
+  ) {
+    if (source !== null) {
+      this.buf = source;
+      this.end = source.length;
+      this.filePos = 0;
+      this.fileEnd = 0;
+    } else {
+      this.buf = Buffer.allocUnsafe(0);
+      this.end = 0;
+      this.filePos = position;
+      this.fileEnd = fstatSync(fd).size;
+    }
+  }
+
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Bytes left in the whole stream (buffer plus unread file). */
+  get remaining(): number {
+    return this.end - this.pos + (this.fd >= 0 ? this.fileEnd - this.filePos : 0);
+  }
+
+  fail(message: string): never {
+    throw new RdbError(message, this.offset);
+  }
+
+  need(n: number): void {
+    if (this.pos + n <= this.end) return;
+    if (this.fd < 0 || this.remaining < n) this.fail('Unexpected EOF reading RDB file');
+    this.refill(n);
+  }
+
+  private refill(n: number): void {
+    if (this.crc !== null) this.crc.update(this.buf, this.crcFrom, this.pos);
+    const keep = this.end - this.pos;
+    const size = Math.max(CHUNK, n);
+    let nb = this.buf;
+    if (nb.length < size || nb.length > 4 * size) nb = Buffer.allocUnsafe(size);
+    if (keep > 0) this.buf.copy(nb, 0, this.pos, this.end);
+    this.base += this.pos;
+    this.buf = nb;
+    this.pos = 0;
+    this.end = keep;
+    this.crcFrom = 0;
+    const target = Math.min(nb.length, keep + (this.fileEnd - this.filePos));
+    while (this.end < target) {
+      const want = target - this.end;
+      const got = readSync(this.fd, nb, this.end, want, this.filePos);
+      if (got <= 0) this.fail('Unexpected EOF reading RDB file');
+      this.end += got;
+      this.filePos += got;
+    }
+    if (this.end < n) this.fail('Unexpected EOF reading RDB file');
+  }
+
+  /** Applies the CRC to everything consumed so far. */
+  crcCatchUp(): void {
+    if (this.crc !== null) this.crc.update(this.buf, this.crcFrom, this.pos);
+    this.crcFrom = this.pos;
+  }
+
+  u8(): number {
+    if (this.pos >= this.end) this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  /** n bytes as a view (valid until the next read). */
+  view(n: number): Buffer {
+    this.need(n);
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** rdbLoadLen: a length; `isEncoded` is set when it is a special string encoding instead. */
+  isEncoded = false;
+  len(): number {
+    const b0 = this.u8();
+    const type = (b0 & 0xc0) >> 6;
+    this.isEncoded = false;
+    if (type === RDB_ENCVAL) {
+      this.isEncoded = true;
+      return b0 & 0x3f;
+    }
+    if (type === RDB_6BITLEN) return b0 & 0x3f;
+    if (type === RDB_14BITLEN) return ((b0 & 0x3f) << 8) | this.u8();
+    if (b0 === RDB_32BITLEN) {
+      this.need(4);
+      const v = this.buf.readUInt32BE(this.pos);
+      this.pos += 4;
+      return v;
+    }
+    if (b0 === RDB_64BITLEN) {
+      this.need(8);
+      const v = this.buf.readBigUInt64BE(this.pos);
+      this.pos += 8;
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`Length ${v} too large`);
+      return Number(v);
+    }
+    this.fail(`Unknown length encoding ${type} in rdbLoadLen()`);
+  }
+
+  /** A plain length (an encoded-string marker here is corruption). */
+  count(): number {
+    const n = this.len();
+    if (this.isEncoded) this.fail('Unexpected string encoding where a length was expected');
+    return n;
+  }
+
+  /** An RDB string as bytes (a view or a fresh buffer; valid until the next read). */
+  stringBytes(): Buffer {
+    const n = this.len();
+    if (!this.isEncoded) {
+      if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
+      return this.view(n);
+    }
+    switch (n) {
+      case RDB_ENC_INT8:
+      case RDB_ENC_INT16:
+      case RDB_ENC_INT32:
+        return Buffer.from(String(this.intEncoded(n)), 'latin1');
+      case RDB_ENC_LZF:
+        return this.lzf();
+      default:
+        this.fail(`Unknown RDB string encoding type ${n}`);
+    }
+  }
+
+  /** An RDB string as a latin1 JS string. */
+  string(): string {
+    const n = this.len();
+    if (!this.isEncoded) {
+      if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
+      this.need(n);
+      const s = n === 0 ? '' : this.buf.toString('latin1', this.pos, this.pos + n);
+      this.pos += n;
+      return s;
+    }
+    switch (n) {
+      case RDB_ENC_INT8:
+      case RDB_ENC_INT16:
+      case RDB_ENC_INT32:
+        return String(this.intEncoded(n));
+      case RDB_ENC_LZF:
+        return this.lzf().toString('latin1');
+      default:
+        this.fail(`Unknown RDB string encoding type ${n}`);
+    }
+  }
+
+  private intEncoded(enc: number): number {
+    if (enc === RDB_ENC_INT8) {
+      this.need(1);
+      return this.buf.readInt8(this.pos++);
+    }
+    if (enc === RDB_ENC_INT16) {
+      this.need(2);
+      const v = this.buf.readInt16LE(this.pos);
+      this.pos += 2;
+      return v;
+    }
+    this.need(4);
+    const v = this.buf.readInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  private lzf(): Buffer {
+    const clen = this.count();
+    const len = this.count();
+    if (clen > this.remaining) this.fail('Unexpected EOF reading RDB file');
+    // A 3-byte back reference expands to at most 264 bytes: a claimed size beyond that
+    // ratio is corrupt, and refusing it early avoids allocating from a forged length.
+    if (len > clen * 89 + 64) this.fail('Invalid LZF compressed string');
+    const src = this.view(clen);
+    const out = Buffer.allocUnsafe(len);
+    if (lzfDecompress(src, 0, src.length, out, len) !== len) this.fail('Invalid LZF compressed string');
+    return out;
+  }
+
+  int32LE(): number {
+    this.need(4);
+    const v = this.buf.readInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  int64LE(): number {
+    this.need(8);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return Number(v);
+  }
+
+  doubleLE(): number {
+    this.need(8);
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** rdbLoadDoubleValue: the text form (old ZSET type): length byte, 253 nan, 254 inf, 255 -inf. */
+  textDouble(): number {
+    const len = this.u8();
+    if (len === 255) return -Infinity;
+    if (len === 254) return Infinity;
+    if (len === 253) return NaN;
+    const s = this.view(len).toString('latin1');
+    const v = strtod(s);
+    if (v === null) this.fail(`Invalid double value '${s}'`);
+    return v;
+  }
+}
+
+/** C strtod on a prefix: the longest leading number, or null when there is none. */
+const STRTOD = /^[ \t\n\v\f\r]*([+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))/i;
+function strtod(s: string): number | null {
+  const m = STRTOD.exec(s);
+  if (m === null) return null;
+  const t = m[1]!.toLowerCase();
+  if (t.endsWith('nan')) return NaN;
+  if (t.includes('inf')) return t.startsWith('-') ? -Infinity : Infinity;
+  return Number(t);
+}
+
+/** zzlGetScore on a listpack/ziplist score element: an integer or strtod of the text (0 if none). */
+function scoreOf(s: string): number {
+  const v = strtod(s);
+  return v === null ? 0 : v;
+}
+
+/** Raised inside value loading for an empty collection (Redis's RDB_LOAD_ERR_EMPTY_KEY). */
+class EmptyKey extends Error {}
+
+const MODULE_NAME_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A module type id's 9-character name (moduleTypeNameByID). */
+function moduleName(id: bigint | number): string {
+  let v = BigInt(id) >> 10n;
+  const chars: string[] = new Array(9);
+  for (let j = 8; j >= 0; j--) {
+    chars[j] = MODULE_NAME_CHARSET[Number(v & 63n)]!;
+    v >>= 6n;
+  }
+  return chars.join('');
+}
+
+/** Reads the module id of a module value (a length, possibly 64-bit). */
+function readModuleId(input: Input): bigint {
+  const b0 = input.u8();
+  if (b0 === RDB_64BITLEN) {
+    input.need(8);
+    const v = input.buf.readBigUInt64BE(input.pos);
+    input.pos += 8;
+    return v;
+  }
+  input.pos--;
+  return BigInt(input.count());
+}
+
+/** Converts a BlobError thrown while decoding a blob into an RdbError at the current offset. */
+function blob<T>(input: Input, what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof BlobError) input.fail(`${what} integrity check failed: ${e.message}`);
+    throw e;
+  }
+}
+
+function pairsFrom(input: Input, items: string[], what: string): void {
+  if (items.length % 2 !== 0) input.fail(`${what} integrity check failed: odd number of elements`);
+}
+
+/** Reads one value of RDB type `type` (rdbLoadObject). Throws EmptyKey for empty collections. */
+function loadObject(input: Input, type: number, key: string): Value {
+  switch (type) {
+    case RDB_TYPE_STRING:
+      return input.string();
+
+    case RDB_TYPE_LIST: {
+      const n = input.count();
+      if (n === 0) throw new EmptyKey();
+      const l = new RList();
+      for (let i = 0; i < n; i++) l.pushTail(input.string());
+      return l;
+    }
+
+    case RDB_TYPE_SET: {
+      const n = input.count();
+      if (n === 0) throw new EmptyKey();
+      const s = new RSet();
+      for (let i = 0; i < n; i++) {
+        if (!s.add(input.string())) input.fail('Duplicate set members detected');
+      }
+      return s;
+    }
+
+    case RDB_TYPE_ZSET:
+    case RDB_TYPE_ZSET_2: {
+      const n = input.count();
+      if (n === 0) throw new EmptyKey();
+      const z = new RZSet();
+      for (let i = 0; i < n; i++) {
+        const m = input.string();
+        const score = type === RDB_TYPE_ZSET_2 ? input.doubleLE() : input.textDouble();
+        if (Number.isNaN(score)) input.fail('Zset with NAN score detected');
+        if (!z.add(m, score)) input.fail('Duplicate zset fields detected');
+      }
+      return z;
+    }
+
+    case RDB_TYPE_HASH: {
+      const n = input.count();
+      if (n === 0) throw new EmptyKey();
+      const h = new RHash();
+      for (let i = 0; i < n; i++) {
+        const f = input.string();
+        const v = input.string();
+        if (!h.set(f, v)) input.fail('Duplicate hash fields detected');
+      }
+      return h;
+    }
+
+    case RDB_TYPE_LIST_QUICKLIST:
+    case RDB_TYPE_LIST_QUICKLIST_2: {
+      const nodes = input.count();
+      if (nodes === 0) throw new EmptyKey();
+      const l = new RList();
+      for (let i = 0; i < nodes; i++) {
+        let container = QUICKLIST_NODE_CONTAINER_PACKED;
+        if (type === RDB_TYPE_LIST_QUICKLIST_2) {
+          container = input.count();
+          if (container !== QUICKLIST_NODE_CONTAINER_PACKED && container !== QUICKLIST_NODE_CONTAINER_PLAIN) {
+            input.fail('Quicklist integrity check failed.');
+          }
+        }
+        const data = input.stringBytes();
+        if (data.length === 0) input.fail('Quicklist node is empty');
+        if (container === QUICKLIST_NODE_CONTAINER_PLAIN) {
+          l.pushTail(data.toString('latin1'));
+          continue;
+        }
+        const items =
+          type === RDB_TYPE_LIST_QUICKLIST_2
+            ? blob(input, 'Listpack', () => decodeListpack(data))
+            : blob(input, 'Ziplist', () => decodeZiplist(data));
+        for (const it of items) l.pushTail(it);
+      }
+      if (l.length === 0) throw new EmptyKey();
+      return l;
+    }
+
+    case RDB_TYPE_HASH_ZIPMAP: {
+      const data = input.stringBytes();
+      const pairs = blob(input, 'Zipmap', () => decodeZipmap(data));
+      const h = new RHash();
+      for (const [f, v] of pairs) {
+        if (!h.set(f, v)) input.fail(`Hash zipmap with dup elements, or big length (${f.length})`);
+      }
+      return h;
+    }
+
+    case RDB_TYPE_LIST_ZIPLIST: {
+      const data = input.stringBytes();
+      const items = blob(input, 'List ziplist', () => decodeZiplist(data));
+      if (items.length === 0) throw new EmptyKey();
+      const l = new RList();
+      for (const it of items) l.pushTail(it);
+      return l;
+    }
+
+    case RDB_TYPE_SET_INTSET: {
+      const data = input.stringBytes();
+      const items = blob(input, 'Intset', () => decodeIntset(data));
+      const s = new RSet();
+      for (const it of items) s.add(it);
+      return s;
+    }
+
+    case RDB_TYPE_SET_LISTPACK: {
+      const data = input.stringBytes();
+      const items = blob(input, 'Set listpack', () => decodeListpack(data));
+      if (items.length === 0) throw new EmptyKey();
+      const s = new RSet();
+      for (const it of items) {
+        if (!s.add(it)) input.fail('Set listpack integrity check failed: duplicate members');
+      }
+      return s;
+    }
+
+    case RDB_TYPE_ZSET_ZIPLIST:
+    case RDB_TYPE_ZSET_LISTPACK: {
+      const data = input.stringBytes();
+      const what = type === RDB_TYPE_ZSET_LISTPACK ? 'Zset listpack' : 'Zset ziplist';
+      const items = blob(input, what, () => (type === RDB_TYPE_ZSET_LISTPACK ? decodeListpack(data) : decodeZiplist(data)));
+      pairsFrom(input, items, what);
+      if (items.length === 0) throw new EmptyKey();
+      const z = new RZSet();
+      for (let i = 0; i < items.length; i += 2) {
+        const score = scoreOf(items[i + 1]!);
+        if (Number.isNaN(score)) input.fail(`${what} integrity check failed: NaN score`);
+        if (!z.add(items[i]!, score)) input.fail(`${what} integrity check failed: duplicate members`);
+      }
+      return z;
+    }
+
+    case RDB_TYPE_HASH_ZIPLIST:
+    case RDB_TYPE_HASH_LISTPACK: {
+      const data = input.stringBytes();
+      const what = type === RDB_TYPE_HASH_LISTPACK ? 'Hash listpack' : 'Hash ziplist';
+      const items = blob(input, what, () => (type === RDB_TYPE_HASH_LISTPACK ? decodeListpack(data) : decodeZiplist(data)));
+      pairsFrom(input, items, what);
+      if (items.length === 0) throw new EmptyKey();
+      const h = new RHash();
+      for (let i = 0; i < items.length; i += 2) {
+        if (!h.set(items[i]!, items[i + 1]!)) input.fail(`${what} integrity check failed: duplicate fields`);
+      }
+      return h;
+    }
+
+    case RDB_TYPE_STREAM_LISTPACKS:
+    case RDB_TYPE_STREAM_LISTPACKS_2:
+    case RDB_TYPE_STREAM_LISTPACKS_3:
+      input.fail(`Can't load key '${printable(key)}': stream values (RDB type ${type}) are not supported by Amber`);
+
+    case RDB_TYPE_MODULE:
+    case RDB_TYPE_MODULE_2: {
+      const id = readModuleId(input);
+      input.fail(
+        `Can't load key '${printable(key)}': the RDB file contains module data for the module type '${moduleName(id)}' (modules are not supported by Amber)`,
+      );
+    }
+
+    case RDB_TYPE_HASH_METADATA_PRE_GA:
+    case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA:
+    case RDB_TYPE_HASH_METADATA:
+    case RDB_TYPE_HASH_LISTPACK_EX:
+      input.fail(`Can't load key '${printable(key)}': hashes with field expiration (RDB type ${type}, Redis 7.4) are not supported by Amber`);
+
+    default:
+      input.fail(`Unknown RDB encoding type ${type}`);
+  }
+}
+
+/** A key as shown in messages: at most 128 bytes, control bytes escaped. */
+function printable(key: string): string {
+  const k = key.length > 128 ? key.slice(0, 128) + '...' : key;
+  return k.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
+/** Reads a whole RDB stream, calling the handlers for what it finds. */
+export function readRdb(source: RdbSource, handlers: RdbHandlers, options: RdbReadOptions = {}): RdbReadResult {
+  if (typeof source === 'string') {
+    const fd = openSync(source, 'r');
+    try {
+      return readRdb({ fd, position: 0 }, handlers, options);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const input = Buffer.isBuffer(source) ? new Input(source, -1, 0) : new Input(null, source.fd, source.position ?? 0);
+  return readStream(input, handlers, options);
+}
+
+function readStream(input: Input, handlers: RdbHandlers, options: RdbReadOptions): RdbReadResult {
+  const verify = (options.verifyChecksum ?? true) && !debugFlags.skipChecksumValidation;
+  input.crc = new Crc64();
+  input.need(9);
+  const magic = input.buf.toString('latin1', input.pos, input.pos + 9);
+  if (!magic.startsWith('REDIS')) input.fail('Wrong signature trying to load DB from file');
+  input.pos += 9;
+  // atoi(buf+5): leading digits of the four version characters.
+  const digits = /^\d*/.exec(magic.slice(5))![0];
+  const version = digits.length === 0 ? 0 : Number(digits);
+  if (version < 1 || version > RDB_MAX_READ_VERSION) input.fail(`Can't handle RDB format version ${version}`);
+
+  let dbid = 0;
+  let expireMs: number | undefined;
+  let meta: KeyMeta | undefined;
+  let keys = 0;
+  let empty = 0;
+  let lastProgress = 0;
+
+  for (;;) {
+    const type = input.u8();
+    switch (type) {
+      case RDB_OPCODE_EXPIRETIME:
+        expireMs = input.int32LE() * 1000;
+        continue;
+      case RDB_OPCODE_EXPIRETIME_MS:
+        expireMs = input.int64LE();
+        continue;
+      case RDB_OPCODE_FREQ:
+        meta = { ...meta, freq: input.u8() };
+        continue;
+      case RDB_OPCODE_IDLE:
+        meta = { ...meta, idle: input.count() };
+        continue;
+      case RDB_OPCODE_SELECTDB: {
+        dbid = input.count();
+        if (options.databases !== undefined && dbid >= options.databases) {
+          input.fail(`Data file was created with a Redis server configured to handle more than ${options.databases} databases`);
+        }
+        handlers.selectDb?.(dbid);
+        continue;
+      }
+      case RDB_OPCODE_RESIZEDB: {
+        const dbSize = input.count();
+        const expiresSize = input.count();
+        handlers.resizeDb?.(dbSize, expiresSize);
+        continue;
+      }
+      case RDB_OPCODE_AUX: {
+        const name = input.string();
+        const value = input.string();
+        handlers.aux?.(name, value);
+        continue;
+      }
+      case RDB_OPCODE_MODULE_AUX: {
+        const id = readModuleId(input);
+        input.fail(`The RDB file contains AUX module data I can't load: no matching module '${moduleName(id)}'`);
+      }
+      case RDB_OPCODE_FUNCTION: {
+        // 7.0 rc1/rc2: name, engine, has-description, [description], code.
+        const name = input.string();
+        const engine = input.string();
+        const hasDesc = input.count();
+        if (hasDesc !== 0) input.string();
+        const code = input.string();
+        handlers.function?.(`#!${engine} name=${name}\n${code}`);
+        continue;
+      }
+      case RDB_OPCODE_FUNCTION2:
+        handlers.function?.(input.string());
+        continue;
+      case RDB_OPCODE_EOF:
+        break;
+      default: {
+        if (!isObjectType(type)) input.fail(`Unknown RDB opcode or value type ${type}`);
+        const key = input.string();
+        let value: Value;
+        try {
+          value = loadObject(input, type, key);
+        } catch (e) {
+          if (e instanceof EmptyKey) {
+            empty++;
+            handlers.emptyKey?.(dbid, key);
+            expireMs = undefined;
+            meta = undefined;
+            continue;
+          }
+          throw e;
+        }
+        keys++;
+        handlers.entry(dbid, key, value, expireMs, meta);
+        expireMs = undefined;
+        meta = undefined;
+        if (handlers.progress !== undefined && input.offset - lastProgress >= CHUNK) {
+          lastProgress = input.offset;
+          handlers.progress(lastProgress);
+        }
+        continue;
+      }
+    }
+    break; // EOF opcode
+  }
+
+  if (version >= 5) {
+    input.crcCatchUp();
+    const computed = input.crc!;
+    input.need(8);
+    const stored = input.buf.readBigUInt64LE(input.pos);
+    if (verify && stored !== 0n && !computed.equalsLE(input.buf, input.pos)) {
+      input.fail(`RDB CRC error: computed ${computed.value().toString(16)} but the file says ${stored.toString(16)}`);
+    }
+    input.pos += 8;
+  }
+  return { version, bytesRead: input.offset, keys, emptyKeysSkipped: empty };
+}
+
+/**
+ * Decodes one value from `type byte + payload` (a DUMP payload's body; trailing bytes,
+ * such as DUMP's version and CRC footer, are ignored as Redis ignores them). Throws
+ * RdbError when the bytes are not a valid non-empty value.
+ */
+export function decodeValue(payload: Buffer, key = ''): Value {
+  const input = new Input(payload, -1, 0);
+  const type = input.u8();
+  if (!isObjectType(type)) input.fail(`Unknown RDB value type ${type}`);
+  try {
+    return loadObject(input, type, key);
+  } catch (e) {
+    if (e instanceof EmptyKey) input.fail(`Empty ${rdbTypeName(type)} value`);
+    throw e;
+  }
+}
+
+export { RdbError };
