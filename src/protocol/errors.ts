@@ -45,6 +45,7 @@ export const E = {
   discardWithoutMulti: 'ERR DISCARD without MULTI',
   watchInMulti: 'ERR WATCH inside MULTI is not allowed',
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  noMulti: 'ERR Command not allowed inside a transaction',
   notBusy: 'ERR Background save already in progress',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
