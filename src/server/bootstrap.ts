@@ -6,7 +6,9 @@
 
 import { Aof } from '../persistence/aof/aof.js';
 import { LIMIT_CONFIGS, limits } from '../types/limits.js';
+import { wireExpire } from './expire.js';
 import { wireMulti } from './multi.js';
+import { wirePubSub } from './pubsub.js';
 import type { Server } from './server.js';
 
 /** Start-up steps run after wiring and before listening (e.g. loading the dataset). */
@@ -17,6 +19,8 @@ export function wire(server: Server): StartupStep[] {
   wireEncodingLimits(server);
   wireMulti(server); // WATCH: modified-key hook, unwatch on disconnect
   startup.push(wireAof(server));
+  wirePubSub(server); // channels, patterns, keyspace notifications (owns store.hooks.keyspaceEvent)
+  wireExpire(server); // active expiry cron, INFO keyspace
   return startup;
 }
 

@@ -14,6 +14,7 @@ import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import { Reply } from '../protocol/writer.js';
 import type { Db } from '../store/db.js';
 import type { Subscriptions } from './pubsub.js';
+import type { Subscriptions } from './pubsub.js';
 import type { Server } from './server.js';
 
 export type ReplyMode = 'on' | 'off' | 'skip';
@@ -71,6 +72,8 @@ export class Client {
   bytesIn = 0;
   bytesOut = 0;
   monitor = false;
+  /** Pub/sub subscriptions (src/server/pubsub.ts); null when none (not in pub/sub mode). */
+  pubsub: Subscriptions | null = null;
   /** Pub/sub subscriptions (src/server/pubsub.ts); null when none (not in pub/sub mode). */
   pubsub: Subscriptions | null = null;
   /** Set while reads are paused (output backlog or a paused server). */
