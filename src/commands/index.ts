@@ -18,6 +18,7 @@ import { commands as persistence } from './persistence.js';
 import { commands as dump } from './dump.js';
 import { commands as debug } from './debug.js';
 import { commands as aof } from './aof.js';
+import { commands as pubsub } from './pubsub.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -34,6 +35,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...dump,
   ...debug,
   ...aof,
+  ...pubsub,
 ];
 
 export const COMMANDS = new Map<string, CommandSpec>();
