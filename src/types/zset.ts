@@ -14,6 +14,9 @@
  * then call `shrinkIfSmall`, which is Redis's zsetConvertToListpackIfNeeded; SORT converts
  * its input to skiplist (`toSkiplist`), a Redis 7.0 quirk visible in OBJECT ENCODING.
  *
+ * A listpack holds integral scores as integers, so a -0 score reads back as 0 there; the
+ * skiplist keeps the sign (both as Redis 7.0).
+ *
  * Ordering is by score, then member bytewise: members are latin1 strings (one char per
  * byte), so JS string comparison is byte comparison.
  *
@@ -119,7 +122,8 @@ export class RZSet {
     const zsl = this.zsl;
     for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) {
       members.push(zsl.member[x]!);
-      scores.push(zsl.score[x]!);
+      const s = zsl.score[x]!;
+      scores.push(s === 0 ? 0 : s); // -0 is stored as the integer 0
     }
     this.lpMembers = members;
     this.lpScores = scores;
@@ -145,6 +149,8 @@ export class RZSet {
   }
 
   private lpInsert(score: number, member: string): void {
+    // A listpack stores integral scores as integers, so -0 comes back as 0 (Redis 7.0).
+    if (score === 0) score = 0;
     const at = this.lpInsertPos(score, member);
     const members = this.lpMembers!;
     const scores = this.lpScores!;
