@@ -106,7 +106,9 @@ export function encodeCommand(args: readonly (string | Buffer | number)[]): Buff
 }
 
 export class TestClient {
+  /** Received text; replies before `pos` were already read. */
   private buf = '';
+  private pos = 0;
   private waiters: (() => void)[] = [];
   private ended = false;
   private endWaiters: (() => void)[] = [];
@@ -114,7 +116,10 @@ export class TestClient {
   private constructor(readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => {
-      this.buf += d.toString('latin1');
+      // Drop what was read and flatten once per chunk, so reading many pipelined replies
+      // stays linear.
+      this.buf = this.buf.slice(this.pos) + d.toString('latin1');
+      this.pos = 0;
       this.wake();
     });
     const end = (): void => {
@@ -152,10 +157,10 @@ export class TestClient {
   async readRaw(timeoutMs = 5000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const r = this.buf.length > 0 ? parseReply(this.buf, 0) : null;
+      const r = this.buf.length > this.pos ? parseReply(this.buf, this.pos) : null;
       if (r !== null) {
-        const raw = this.buf.slice(0, r[1]);
-        this.buf = this.buf.slice(r[1]);
+        const raw = this.buf.slice(this.pos, r[1]);
+        this.pos = r[1];
         return raw;
       }
       if (this.ended) throw new Error('connection closed while waiting for a reply');
@@ -203,7 +208,7 @@ export class TestClient {
 
   /** Whether bytes are waiting that were not read as a reply. */
   get unread(): string {
-    return this.buf;
+    return this.buf.slice(this.pos);
   }
 
   close(): void {
