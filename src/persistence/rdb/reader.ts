@@ -112,7 +112,11 @@ export interface RdbHandlers {
   selectDb?(dbid: number): void;
   resizeDb?(dbSize: number, expiresSize: number): void;
   function?(code: string): void;
-  entry(dbid: number, key: string, value: Value, expireMs: number | undefined, meta: KeyMeta | undefined): void;
+  /**
+   * A key. `span` is where its record lies in the stream: from its first opcode (an
+   * EXPIRETIME_MS, IDLE or FREQ before it, else its type byte) to the end of its value.
+   */
+  entry(dbid: number, key: string, value: Value, expireMs: number | undefined, meta: KeyMeta | undefined, span: { start: number; end: number }): void;
   emptyKey?(dbid: number, key: string): void;
   progress?(bytesRead: number): void;
 }
@@ -647,8 +651,13 @@ function readStream(input: Input, handlers: RdbHandlers, options: RdbReadOptions
   let empty = 0;
   let lastProgress = 0;
 
+  let recordStart = -1;
   for (;;) {
+    if (recordStart < 0) recordStart = input.offset;
     const type = input.u8();
+    if (type >= RDB_OPCODE_FUNCTION2 && type !== RDB_OPCODE_EXPIRETIME && type !== RDB_OPCODE_EXPIRETIME_MS && type !== RDB_OPCODE_IDLE && type !== RDB_OPCODE_FREQ) {
+      recordStart = -1;
+    }
     switch (type) {
       case RDB_OPCODE_EXPIRETIME:
         expireMs = input.int32LE() * 1000;
@@ -713,14 +722,16 @@ function readStream(input: Input, handlers: RdbHandlers, options: RdbReadOptions
             handlers.emptyKey?.(dbid, key);
             expireMs = undefined;
             meta = undefined;
+            recordStart = -1;
             continue;
           }
           throw e;
         }
         keys++;
-        handlers.entry(dbid, key, value, expireMs, meta);
+        handlers.entry(dbid, key, value, expireMs, meta, { start: recordStart, end: input.offset });
         expireMs = undefined;
         meta = undefined;
+        recordStart = -1;
         if (handlers.progress !== undefined && input.offset - lastProgress >= CHUNK) {
           lastProgress = input.offset;
           handlers.progress(lastProgress);

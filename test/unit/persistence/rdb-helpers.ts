@@ -6,6 +6,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { lzfDecompress } from '../../../src/persistence/rdb/lzf.js';
 import { readRdb, type RdbReadResult } from '../../../src/persistence/rdb/reader.js';
 import type { Value } from '../../../src/store/values.js';
 import { RHash } from '../../../src/types/hash.js';
@@ -121,6 +122,7 @@ export interface ReadEntry {
   key: string;
   value: Value;
   expireMs: number | undefined;
+  span: { start: number; end: number };
 }
 
 export interface ReadAll extends RdbReadResult {
@@ -144,9 +146,76 @@ export function readAll(source: Parameters<typeof readRdb>[0], opts: Parameters<
       function: (code) => functions.push(code),
       selectDb: (id) => (db = id),
       resizeDb: (k, e) => resize.push([db, k, e]),
-      entry: (dbid, key, value, expireMs) => entries.push({ db: dbid, key, value, expireMs }),
+      entry: (dbid, key, value, expireMs, _meta, span) => entries.push({ db: dbid, key, value, expireMs, span }),
     },
     opts,
   );
   return { ...r, aux, functions, entries, resize };
+}
+
+/** Parses one RDB length at pos: [value, next, isEncoding]. */
+function rdbLen(b: Buffer, pos: number): [number, number, boolean] {
+  const b0 = b[pos]!;
+  const t = b0 >> 6;
+  if (t === 3) return [b0 & 0x3f, pos + 1, true];
+  if (t === 0) return [b0 & 0x3f, pos + 1, false];
+  if (t === 1) return [((b0 & 0x3f) << 8) | b[pos + 1]!, pos + 2, false];
+  if (b0 === 0x80) return [b.readUInt32BE(pos + 1), pos + 5, false];
+  return [Number(b.readBigUInt64BE(pos + 1)), pos + 9, false];
+}
+
+/** Parses one RDB string at pos (plain, int-encoded or LZF): [latin1 text, next]. */
+export function rdbString(b: Buffer, pos: number): [string, number] {
+  const [n, p, enc] = rdbLen(b, pos);
+  if (!enc) return [b.toString('latin1', p, p + n), p + n];
+  if (n === 0) return [String(b.readInt8(p)), p + 1];
+  if (n === 1) return [String(b.readInt16LE(p)), p + 2];
+  if (n === 2) return [String(b.readInt32LE(p)), p + 4];
+  const [clen, p2] = rdbLen(b, p);
+  const [len, p3] = rdbLen(b, p2);
+  const out = Buffer.alloc(len);
+  if (lzfDecompress(b, p3, p3 + clen, out, len) !== len) throw new Error('bad LZF in fixture');
+  return [out.toString('latin1'), p3 + clen];
+}
+
+/**
+ * The elements of a SET (type 2) or HASH (type 4) record, in the order they appear in the
+ * file (a hash table's order, which only the file knows). `segment` is a key's record:
+ * optional EXPIRETIME_MS, type byte, key, count, elements.
+ */
+export function hashTableOrder(segment: Buffer): string[] {
+  let p = 0;
+  if (segment[p] === 252) p += 9;
+  const type = segment[p++]!;
+  [, p] = rdbString(segment, p);
+  const [count, p2] = rdbLen(segment, p);
+  p = p2;
+  const n = type === 4 ? count * 2 : count;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const [s, next] = rdbString(segment, p);
+    out.push(s);
+    p = next;
+  }
+  return out;
+}
+
+/** A set or hash with a fixed iteration order and encoding (only the persistence surface). */
+export function orderedValue(kind: 'set' | 'hash', items: string[], enc: string): Value {
+  if (kind === 'set') {
+    return {
+      kind: 'set',
+      size: items.length,
+      encoding: () => enc,
+      values: () => items[Symbol.iterator](),
+    } as unknown as RSet;
+  }
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < items.length; i += 2) pairs.push([items[i]!, items[i + 1]!]);
+  return {
+    kind: 'hash',
+    size: pairs.length,
+    encoding: () => enc,
+    entries: () => pairs[Symbol.iterator](),
+  } as unknown as RHash;
 }
