@@ -14,6 +14,7 @@
 import { Config } from './config/config.js';
 import { ConfigError } from './config/parse.js';
 import { wire } from './server/bootstrap.js';
+import { markStartupMemory } from './server/info.js';
 import { Server } from './server/server.js';
 import type { Clock } from './store/store.js';
 
@@ -50,7 +51,9 @@ export function configFrom(options: StartOptions, defaults: Record<string, strin
 /** Starts a server from an already-built config (used by the CLI and startServer). */
 export async function startWithConfig(config: Config, options: { clock?: Clock; logger?: (line: string) => void } = {}): Promise<AmberServer> {
   const server = new Server(config, options);
+  markStartupMemory(server);
   const startup = wire(server);
+  server.log('notice', 'Server initialized');
   for (const step of startup) await step(server);
   await server.listen();
   server.log('notice', 'Ready to accept connections');

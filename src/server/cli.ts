@@ -2,18 +2,30 @@
 /**
  * amber-server: the standalone entry point, used like redis-server:
  *   amber-server [config-file] [--name value ...]
- * Logs "Ready to accept connections" once listening; SIGTERM/SIGINT shut down cleanly
- * (saving first when save points are configured, as Redis does).
+ * Reads the configuration as redis-server does (refusing to start on a bad option, with
+ * Redis's FATAL CONFIG FILE ERROR message), logs "Ready to accept connections" once
+ * listening, and shuts down cleanly on SIGTERM/SIGINT as `shutdown-on-sigterm` /
+ * `shutdown-on-sigint` say (by default saving first when save points are configured,
+ * which the persistence shutdown hook decides). A second SIGINT/SIGTERM while shutting
+ * down exits at once. SHUTDOWN from a client ends the process too.
  */
 
+import { appendFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Config } from '../config/config.js';
 import { ConfigError, loadConfig } from '../config/parse.js';
 import { startWithConfig } from '../index.js';
+import type { ShutdownOptions } from './server.js';
+
+const VERSION = '0.1.0';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '-v' || argv[0] === '--version') {
-    process.stdout.write('Amber server v=0.1.0 (Redis 7.0.15 compatible)\n');
+    process.stdout.write(`Amber server v=${VERSION} (Redis 7.0.15 compatible) bits=64\n`);
+    return;
+  }
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    process.stdout.write('Usage: amber-server [/path/to/redis.conf] [--name value ...]\n       amber-server -v or --version\n');
     return;
   }
   const config = new Config();
@@ -26,28 +38,68 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const logfile = config.str('logfile');
+  const logger = logfile === '' ? (line: string) => process.stdout.write(line + '\n') : (line: string) => appendFileSync(logfile, line + '\n');
+  const early = (mark: string, msg: string): void => {
+    const d = new Date();
+    const p2 = (n: number): string => String(n).padStart(2, '0');
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    logger(`${process.pid}:C ${p2(d.getDate())} ${months[d.getMonth()]} ${d.getFullYear()} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')} ${mark} ${msg}`);
+  };
+  early('#', 'oO0OoO0OoO0Oo Amber is starting oO0OoO0OoO0Oo');
+  early('#', `Amber version=${VERSION} (Redis 7.0.15 compatible), bits=64, pid=${process.pid}, just started`);
+  if (config.file === null) {
+    early('#', 'Warning: no config file specified, using the default config. In order to specify a config file use amber-server /path/to/redis.conf');
+  } else {
+    early('#', 'Configuration loaded');
+  }
+  if (config.bool('daemonize')) early('#', 'daemonize yes is not supported: running in the foreground');
+
   let amber;
   try {
-    amber = await startWithConfig(config);
+    amber = await startWithConfig(config, { logger });
   } catch (e) {
-    process.stderr.write(`# ${(e as Error).message}\n`);
+    early('#', (e as Error).message);
     process.exit(1);
   }
+  const server = amber.server;
+  const pidfile = config.str('pidfile');
+  if (pidfile !== '') {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`);
+    } catch (e) {
+      server.log('warning', `Failed to write PID file: ${(e as Error).message}`);
+    }
+  }
+  // SHUTDOWN from a client (or any close) ends the process.
+  void server.whenClosed.then(() => {
+    if (pidfile !== '') {
+      try {
+        unlinkSync(pidfile);
+      } catch {
+        /* already gone */
+      }
+    }
+    server.log('warning', 'Amber is now ready to exit, bye bye...');
+    process.exit(0);
+  });
+
   let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
+  const stop = (signal: 'SIGTERM' | 'SIGINT'): void => {
+    if (stopping) {
+      server.log('warning', 'You insist... exiting now.');
+      process.exit(1);
+    }
     stopping = true;
-    amber.server.log('warning', `Received ${signal} scheduling shutdown...`);
-    amber.close().then(
-      () => {
-        amber.server.log('warning', 'Amber is now ready to exit, bye bye...');
-        process.exit(0);
-      },
-      (e) => {
-        amber.server.log('warning', `Error during shutdown: ${(e as Error).message}`);
-        process.exit(1);
-      },
-    );
+    const how = config.str(signal === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ');
+    const opts: ShutdownOptions = { force: how.includes('force') };
+    if (how.includes('save')) opts.save = true;
+    if (how.includes('nosave')) opts.save = false;
+    server.log('warning', `Received ${signal} scheduling shutdown...`);
+    server.close(opts).catch((e: unknown) => {
+      stopping = false;
+      server.log('warning', `${signal} received but errors trying to shut down the server, check the logs for more information (${(e as Error).message})`);
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

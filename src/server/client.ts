@@ -10,6 +10,7 @@
 import type { Socket } from 'node:net';
 import { Args } from '../commands/types.js';
 import type { CommandSpec } from '../commands/types.js';
+import { parseObufLimits } from '../config/config.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import { Reply } from '../protocol/writer.js';
 import type { Db } from '../store/db.js';
@@ -37,15 +38,45 @@ export interface BlockedState {
   onTimeout: () => void;
 }
 
+/**
+ * The reply writer of a connection: every error reply is counted (INFO errorstats,
+ * total_error_replies and a command's failed_calls), whether a handler threw it or wrote
+ * it, as Redis's afterErrorReply does.
+ */
+class CountingReply extends Reply {
+  constructor(private readonly onError: (line: string) => void) {
+    super();
+  }
+  override error(line: string): void {
+    this.onError(line);
+    super.error(line);
+  }
+}
+
+/** Redis's client types (CLIENT LIST TYPE, CLIENT KILL TYPE, output buffer classes). */
+export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
 export class Client {
   readonly id: number;
   name = '';
   db: Db;
-  readonly reply = new Reply();
+  readonly reply: Reply;
   readonly args = new Args();
   readonly parser: RequestParser;
   authenticated: boolean;
   replyMode: ReplyMode = 'on';
+  /** CLIENT REPLY SKIP was just run: the next command's reply is dropped. */
+  replySkipNext = false;
+  /** The ACL user (Amber has only `default`). */
+  user = 'default';
+  /** CLIENT NO-EVICT ON (accepted; Amber never evicts clients). */
+  noEvict = false;
+  /** A command held back by CLIENT PAUSE, run again when the pause ends. */
+  postponed: string[] | null = null;
+  /** Query-buffer bytes when the current command was read (CLIENT LIST qbuf). */
+  qbufAtCommand = -1;
+  /** Since when (ms) the output backlog has been over the soft limit, or 0. */
+  obufSoftSince = 0;
   multi: MultiState | null = null;
   /** Keys this client WATCHes: per database, the keys. */
   watched: Map<Db, Set<string>> | null = null;
@@ -63,6 +94,8 @@ export class Client {
   lastCommand = 'NULL';
   libName = '';
   libVer = '';
+  /** Argument positions of the current command shown as "(redacted)" in the slow log and MONITOR. */
+  redacted: Set<number> | null = null;
   /** What the current write command propagates instead of its argv (null: its argv). */
   propagateAs: string[][] | null = null;
   /** Set when the current command must not be propagated even though it wrote. */
@@ -83,26 +116,56 @@ export class Client {
   ) {
     this.id = id;
     this.db = server.store.db(0);
+    this.reply = new CountingReply((line) => server.countError(line));
     this.authenticated = server.config.str('requirepass') === '';
     const config = server.config;
     this.parser = new RequestParser({
       maxBulkLen: () => config.num('proto-max-bulk-len'),
-      unauthenticated: () => !this.authenticated,
+      unauthenticated: () => this.authRequired(),
     });
+    if (socket !== null) {
+      // Remember the addresses now: a closed socket forgets them.
+      void this.addr;
+      void this.laddr;
+    }
   }
 
+  /**
+   * Whether the client must authenticate before running commands (Redis authRequired):
+   * the default user has a password (requirepass) and this client has not logged in.
+   */
+  authRequired(): boolean {
+    return !this.authenticated && this.server.config.str('requirepass') !== '';
+  }
+
+  /** The client's type as CLIENT LIST / KILL and the output buffer limits see it. */
+  get type(): ClientType {
+    return this.pubsub !== null ? 'pubsub' : 'normal';
+  }
+
+  private cachedAddr: string | null = null;
+  private cachedLaddr: string | null = null;
+
+  /** The peer address `ip:port` (`[ipv6]:port`), kept after the socket closes. */
   get addr(): string {
-    const s = this.socket;
-    if (!s) return '';
-    const host = s.remoteAddress ?? '';
-    return (host.includes(':') ? `[${host}]` : host) + ':' + (s.remotePort ?? 0);
+    if (this.cachedAddr === null) {
+      const s = this.socket;
+      if (!s) return '';
+      const host = s.remoteAddress ?? '';
+      this.cachedAddr = (host.includes(':') ? `[${host}]` : host) + ':' + (s.remotePort ?? 0);
+    }
+    return this.cachedAddr;
   }
 
+  /** The local address the client connected to. */
   get laddr(): string {
-    const s = this.socket;
-    if (!s) return '';
-    const host = s.localAddress ?? '';
-    return (host.includes(':') ? `[${host}]` : host) + ':' + (s.localPort ?? 0);
+    if (this.cachedLaddr === null) {
+      const s = this.socket;
+      if (!s) return '';
+      const host = s.localAddress ?? '';
+      this.cachedLaddr = (host.includes(':') ? `[${host}]` : host) + ':' + (s.localPort ?? 0);
+    }
+    return this.cachedLaddr;
   }
 
   /**
@@ -115,6 +178,12 @@ export class Client {
     store.dirty++;
     store.hooks.modified(db, key);
     store.hooks.keyspaceEvent(type, event, key, db.id);
+  }
+
+  /** Hides argument i of the current command from the slow log and MONITOR (passwords). */
+  redact(i: number): void {
+    if (this.redacted === null) this.redacted = new Set();
+    this.redacted.add(i);
   }
 
   /** Replaces what the current command propagates (effects, not intentions). */
@@ -139,8 +208,9 @@ export class Client {
   /** Runs every complete command in the input, until the client blocks or closes. */
   processInput(): void {
     const server = this.server;
-    while (!this.closed && !this.closeAfterReply && this.blocked === null && !server.isPausedFor(this)) {
+    while (!this.closed && !this.closeAfterReply && this.blocked === null && this.postponed === null) {
       let argv: string[] | null;
+      const qbuf = this.parser.pending;
       try {
         argv = this.parser.next();
       } catch (e) {
@@ -151,7 +221,9 @@ export class Client {
         break;
       }
       if (argv === null) break;
+      this.qbufAtCommand = qbuf;
       server.execute(this, argv);
+      this.qbufAtCommand = -1;
     }
     server.schedule(this);
   }
@@ -160,7 +232,8 @@ export class Client {
   flush(): void {
     const out = this.reply.out;
     this.reply.out = '';
-    this.writeOut(out);
+    // CLIENT REPLY OFF also silences out-of-band output (pub/sub messages).
+    this.writeOut(this.replyMode === 'off' ? '' : out);
   }
 
   /** Writes output taken earlier (possibly held back for durability) and honours a pending close. */
@@ -170,6 +243,7 @@ export class Client {
       this.bytesOut += out.length;
       this.server.stats.netOutputBytes += out.length;
       s.write(out, 'latin1');
+      if (this.overOutputLimit(s.writableLength)) return;
       if (!this.readingPaused && s.writableLength > this.server.outputPauseBytes) {
         // Backpressure: a client that does not read its replies stops being read.
         this.readingPaused = true;
@@ -183,11 +257,88 @@ export class Client {
     if (this.closeAfterReply && !this.closed) this.close();
   }
 
+  /**
+   * Enforces client-output-buffer-limit for this client's class: over the hard limit, or
+   * over the soft limit for longer than its seconds, the client is closed (Redis
+   * checkClientOutputBufferLimits). Returns true when it closed the client.
+   */
+  private overOutputLimit(pending: number): boolean {
+    const cls = this.type === 'pubsub' ? 'pubsub' : 'normal';
+    const limit = parseObufLimits(this.server.config.str('client-output-buffer-limit'))[cls];
+    let over = limit.hard > 0 && pending >= limit.hard;
+    if (limit.soft > 0 && pending >= limit.soft) {
+      const now = Date.now();
+      if (this.obufSoftSince === 0) this.obufSoftSince = now;
+      else if (now - this.obufSoftSince > limit.softSeconds * 1000) over = true;
+    } else {
+      this.obufSoftSince = 0;
+    }
+    if (!over) return false;
+    this.server.log('warning', `Client ${this.describe()} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    this.close();
+    this.socket?.destroy();
+    return true;
+  }
+
+  /** Bytes of replies produced but not yet accepted by the kernel. */
+  get outputPending(): number {
+    return this.reply.out.length + (this.socket?.writableLength ?? 0);
+  }
+
+  /** The CLIENT LIST line of this client (Redis 7.0's catClientInfoString, field for field). */
+  info(): string {
+    const now = Date.now();
+    let flags = '';
+    if (this.monitor) flags += 'O';
+    if (this.pubsub !== null) flags += 'P';
+    if (this.multi !== null) flags += 'x';
+    if (this.blocked !== null || this.postponed !== null) flags += 'b';
+    if (this.dirtyCas) flags += 'd';
+    if (this.closeAfterReply) flags += 'c';
+    if (this.noEvict) flags += 'e';
+    if (flags === '') flags = 'N';
+    const s = this.socket;
+    const pending = this.outputPending;
+    // Redis keeps up to 16 KB of output in the client's own buffer (obl) and the rest in a
+    // list of 16 KB blocks (oll, omem).
+    const obl = Math.min(pending, 16384);
+    const omem = pending - obl;
+    const oll = omem > 0 ? Math.ceil(omem / 16384) : 0;
+    const qbuf = this.qbufAtCommand >= 0 ? this.qbufAtCommand : this.parser.pending;
+    let argvMem = 0;
+    if (this.current !== null) for (const a of this.current.argv) argvMem += a.length;
+    let multiMem = 0;
+    if (this.multi !== null) for (const q of this.multi.queue) for (const a of q.argv) multiMem += a.length + 16;
+    const totMem = 1928 + 16384 + qbuf + argvMem + multiMem + omem;
+    const subs = this.pubsub;
+    const events = s === null ? '' : 'r' + (s.writableLength > 0 ? 'w' : '');
+    const fd = (s as unknown as { _handle?: { fd?: number } } | null)?._handle?.fd ?? -1;
+    return (
+      `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${fd} name=${this.name} ` +
+      `age=${Math.floor((now - this.createdAt) / 1000)} idle=${Math.floor((now - this.lastInteraction) / 1000)} flags=${flags} ` +
+      `db=${this.db.id} sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ssub=${subs?.shard.size ?? 0} ` +
+      `multi=${this.multi !== null ? this.multi.queue.length : -1} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem} ` +
+      `rbs=16384 rbp=16384 obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem} events=${events} cmd=${this.lastCommand} ` +
+      `user=${this.user} redir=-1 resp=${this.reply.proto}`
+    );
+  }
+
+  /** A short description for log lines. */
+  describe(): string {
+    return this.info();
+  }
+
   /** Closes the connection now (pending output that was already written still leaves). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.server.removeClient(this);
-    this.socket?.end();
+    const s = this.socket;
+    if (s !== null) {
+      // Like Redis's close(): stop reading, let what was written leave, then drop the
+      // connection (a peer that keeps sending gets a reset, not a half-open socket).
+      s.pause();
+      s.end(() => s.destroy());
+    }
   }
 }

@@ -8,14 +8,17 @@
  * reply from leaving before its write is durable.
  */
 
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { COMMANDS } from '../commands/index.js';
 import type { CommandSpec } from '../commands/types.js';
-import { Config } from '../config/config.js';
+import { Config, findConfig } from '../config/config.js';
 import type { Aof } from '../persistence/aof/aof.js';
 import { Store } from '../store/store.js';
 import type { Clock } from '../store/store.js';
+import { BlockingManager } from './blocking.js';
 import { Client } from './client.js';
-import { call, execute } from './dispatch.js';
+import { call, execute, mayReplicate } from './dispatch.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
@@ -40,6 +43,8 @@ export interface SlowlogEntry {
 
 export interface ShutdownOptions {
   save?: boolean;
+  /** SHUTDOWN FORCE: go on even when a shutdown hook (the final save) fails. */
+  force?: boolean;
 }
 
 export interface ServerOptions {
@@ -65,7 +70,30 @@ export class Server {
     netInputBytes: 0,
     netOutputBytes: 0,
     totalErrorReplies: 0,
+    /** Bytes of memory use at its highest (INFO used_memory_peak). */
+    peakMemory: 0,
   };
+  /**
+   * Instantaneous metrics (INFO instantaneous_*): the last 16 samples, taken every 100 ms,
+   * of commands, input bytes and output bytes per second (Redis's STATS_METRIC_SAMPLES).
+   */
+  readonly metrics = {
+    last: { time: 0, commands: 0, input: 0, output: 0 },
+    commands: [] as number[],
+    input: [] as number[],
+    output: [] as number[],
+  };
+  /** Clients in MONITOR mode. */
+  readonly monitors = new Set<Client>();
+  /** Clients parked in blocking commands (BLPOP, BZPOPMIN, ...); hooks installed by bootstrap. */
+  readonly blocking: BlockingManager = new BlockingManager(this);
+  /** The command table this server looks names up in (differs when rename-command was used). */
+  readonly commandTable: ReadonlyMap<string, CommandSpec>;
+  /** Clients whose command waits for CLIENT PAUSE to end, in arrival order. */
+  private paused: Client[] = [];
+  private pauseTimer: NodeJS.Timeout | null = null;
+  /** What CLIENT PAUSE holds: nothing, may-replicate commands ('write'), or every command. */
+  pauseType: 'none' | 'write' | 'all' = 'none';
   readonly errorStats = new Map<string, number>();
   private readonly cmdStats = new Map<string, CommandStat>();
   slowlog: SlowlogEntry[] = [];
@@ -98,14 +126,18 @@ export class Server {
   readonly feeds: ((dbid: number, argv: string[]) => void)[] = [];
   /** Set when writes must be refused (e.g. MISCONF after a failed save); returns an error line. */
   readonly writeGuards: (() => string | null)[] = [];
-  /** Until this time (ms) clients are paused (CLIENT PAUSE); 'write' pauses only writes. */
+  /** Until this time (ms) clients are paused (CLIENT PAUSE), 0 when not paused; see pauseType. */
   pauseUntil = 0;
-  pauseWritesOnly = false;
   /** The append-only file (null until wired). */
   aof: Aof | null = null;
   /** Reports whether a background RDB save is running (installed by the RDB persistence wiring). */
   backgroundSaveRunning: () => boolean = () => false;
   private cronTimer: NodeJS.Timeout | null = null;
+  /** DEBUG PAUSE-CRON 1: periodic jobs are skipped. */
+  cronPaused = false;
+  private resolveClosed!: () => void;
+  /** Resolves once the server has shut down (SHUTDOWN, close(), a signal). */
+  readonly whenClosed = new Promise<void>((r) => (this.resolveClosed = r));
   private readonly logger: (line: string) => void;
   closing = false;
 
@@ -117,6 +149,17 @@ export class Server {
     let id = '';
     for (let i = 0; i < 40; i++) id += '0123456789abcdef'[Math.floor(Math.random() * 16)];
     this.runId = id;
+    this.commandTable = buildCommandTable(config.renames);
+    // Redis caps hz to 1..500 (config_hz keeps what was asked within INT range).
+    const clampHz = (v: unknown): void => {
+      const hz = v as number;
+      if (hz < 1 || hz > 500) this.config.assign(findConfig('hz')!, hz < 1 ? 1 : 500);
+    };
+    clampHz(config.num('hz'));
+    config.on('hz', clampHz);
+    config.onApply('port', () => this.applyListen('Unable to listen on this port. Check server logs.'));
+    config.onApply('bind', () => this.applyListen('Failed to bind to specified addresses.'));
+    this.cronJobs.push(() => this.clientsCron());
   }
 
   log(level: LogLevel, msg: string): void {
@@ -128,16 +171,17 @@ export class Server {
     this.logger(`${process.pid}:M ${stamp} ${LEVEL_MARK[level]} ${msg}`);
   }
 
-  /** Binds every address of `bind` on `port` (port 0 picks a free one). */
+  /** Binds every address of `bind` on `port` (port 0 picks a free one), then starts the cron. */
   async listen(): Promise<void> {
-    const port = this.config.num('port');
-    const binds = this.config.str('bind').split(/\s+/).filter((b) => b.length > 0);
+    this.listeners = await this.bindAll(this.config.num('port'));
+    this.startCron();
+  }
+
+  /** Opens a listener per `bind` address; throws Redis's message when one cannot be bound. */
+  private async bindAll(port: number): Promise<net.Server[]> {
+    const out: net.Server[] = [];
     let bound = port;
-    for (const raw of binds) {
-      const optional = raw.startsWith('-');
-      let host = optional ? raw.slice(1) : raw;
-      if (host === '*') host = '0.0.0.0';
-      if (host === '::*') host = '::';
+    for (const { host, optional } of parseBinds(this.config.str('bind'))) {
       const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
       try {
         await new Promise<void>((resolve, reject) => {
@@ -153,15 +197,60 @@ export class Server {
           this.log('warning', `Failed to listen on ${host}:${bound}: ${(e as Error).message} (optional address, ignored)`);
           continue;
         }
-        await this.closeListeners();
+        await Promise.all(out.map((l) => new Promise<void>((r) => l.close(() => r()))));
         throw new Error(`Could not create server TCP listening socket ${host}:${bound}: ${(e as Error).message}`);
       }
       const addr = srv.address();
       if (addr && typeof addr === 'object') bound = addr.port;
-      this.listeners.push(srv);
+      out.push(srv);
     }
     this.port = bound;
-    this.startCron();
+    // CONFIG GET port shows the port actually bound (port 0 picked one).
+    this.config.values['port'] = bound;
+    this.listenSpec = `${bound} ${this.config.str('bind')}`;
+    this.listening = new Set(out.map((l) => {
+      const a = l.address();
+      return typeof a === 'object' && a !== null ? `${a.address}:${bound}` : '';
+    }));
+    this.listeningStarted = true;
+    return out;
+  }
+
+  /** `port bind` of the listeners in place, and the host:port pairs they hold. */
+  private listenSpec = '';
+  private listening = new Set<string>();
+  private listeningStarted = false;
+
+  /**
+   * CONFIG SET port/bind: checks synchronously (in a short-lived child process, since
+   * binding is asynchronous in Node) that the new addresses can be bound, then moves the
+   * listeners. Existing connections stay open. Returns Redis's error text on failure.
+   */
+  private applyListen(error: string): string | null {
+    if (!this.listeningStarted || this.closing) return null;
+    const port = this.config.num('port');
+    const bind = this.config.str('bind');
+    const spec = `${port} ${bind}`;
+    if (spec === this.listenSpec) return null;
+    // Addresses already held on this port are known to work (and would clash with the probe).
+    const binds = parseBinds(bind).filter((b) => port === 0 || !this.listening.has(`${b.host}:${port}`));
+    const probe = spawnSync(process.execPath, ['-e', PROBE_SCRIPT, String(port), JSON.stringify(binds)], { encoding: 'utf8', timeout: 10000 });
+    if (probe.status !== 0) {
+      this.log('warning', `Failed to listen on ${bind} port ${port}: ${(probe.stdout || probe.stderr || 'unknown error').trim()}`);
+      return error;
+    }
+    this.listenSpec = spec;
+    const old = this.listeners;
+    this.listeners = [];
+    void (async () => {
+      await Promise.all(old.map((l) => new Promise<void>((r) => l.close(() => r()))));
+      try {
+        this.listeners = await this.bindAll(port);
+      } catch (e) {
+        this.log('warning', (e as Error).message);
+      }
+    })();
+    return null;
   }
 
   private accept(socket: net.Socket): void {
@@ -171,7 +260,7 @@ export class Server {
     }
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      socket.end('-ERR max number of clients reached\r\n', () => socket.destroy());
       return;
     }
     this.stats.totalConnections++;
@@ -199,10 +288,15 @@ export class Server {
   removeClient(c: Client): void {
     this.clients.delete(c.id);
     this.pending.delete(c);
+    this.monitors.delete(c);
+    if (c.postponed !== null) this.paused = this.paused.filter((p) => p !== c);
     for (const fn of this.clientCloseHooks) fn(c);
   }
 
-  /** Run when a client goes away (unwatch, unblock, unsubscribe). */
+  /**
+   * Run when a client goes away (unwatch, unblock, unsubscribe), and by RESET, which
+   * returns a connection to its just-connected state: a hook must leave the client usable.
+   */
   readonly clientCloseHooks: ((c: Client) => void)[] = [];
 
   /** Processes one request (the full dispatch checklist). */
@@ -215,9 +309,95 @@ export class Server {
     call(this, c, spec, argv);
   }
 
-  /** Whether a client must wait before running commands (CLIENT PAUSE). */
-  isPausedFor(_c: Client): boolean {
-    return this.pauseUntil > 0 && Date.now() < this.pauseUntil && !this.pauseWritesOnly;
+  /**
+   * Whether this command must wait for CLIENT PAUSE to end: every command in ALL mode,
+   * commands that may replicate (writes, PUBLISH, EXEC of writes, ...) in WRITE mode.
+   * MONITOR clients (replicas to Redis) are never paused.
+   */
+  pausedFor(c: Client, spec: CommandSpec): boolean {
+    if (this.pauseType === 'none' || c.monitor) return false;
+    if (Date.now() >= this.pauseUntil) {
+      this.unpause();
+      return false;
+    }
+    return this.pauseType === 'all' || mayReplicate(spec, c);
+  }
+
+  /** Holds a client's command until the pause ends (Redis blocks it with BLOCKED_POSTPONE). */
+  postpone(c: Client, argv: string[]): void {
+    c.postponed = argv;
+    this.paused.push(c);
+  }
+
+  /**
+   * CLIENT PAUSE: holds commands until `until` (unix ms). A second pause keeps the later
+   * end and the stronger mode, as Redis does.
+   */
+  pause(type: 'write' | 'all', until: number): void {
+    if (this.pauseType === 'none' || type === 'all') this.pauseType = type;
+    this.pauseUntil = Math.max(this.pauseUntil, until);
+    if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pauseUntil - Date.now()));
+    this.pauseTimer.unref();
+    if (until <= Date.now()) this.unpause();
+  }
+
+  /** Ends a pause: held commands run, in the order they arrived. */
+  unpause(): void {
+    if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    this.pauseType = 'none';
+    this.pauseUntil = 0;
+    const held = this.paused;
+    this.paused = [];
+    for (const c of held) {
+      const argv = c.postponed;
+      if (argv === null || c.closed) continue;
+      c.postponed = null;
+      c.qbufAtCommand = -1;
+      this.execute(c, argv);
+      c.processInput();
+    }
+  }
+
+  /** Clients blocked on keys or held by a pause (INFO blocked_clients). */
+  get blockedClients(): number {
+    let n = 0;
+    for (const c of this.clients.values()) if (c.blocked !== null || c.postponed !== null) n++;
+    return n;
+  }
+
+  /**
+   * Per-client housekeeping each cron tick: closes clients idle longer than `timeout`
+   * (not blocked, subscribed or MONITOR clients, as Redis's clientsCronHandleTimeout) and
+   * samples the instantaneous metrics.
+   */
+  private clientsCron(): void {
+    const now = Date.now();
+    const idle = this.config.num('timeout');
+    if (idle > 0) {
+      for (const c of [...this.clients.values()]) {
+        if (c.blocked !== null || c.postponed !== null || c.pubsub !== null || c.monitor || c.socket === null) continue;
+        if (now - c.lastInteraction > idle * 1000) {
+          this.log('verbose', 'Closing idle client');
+          c.close();
+        }
+      }
+    }
+    const m = this.metrics;
+    if (now - m.last.time >= 100) {
+      const dt = m.last.time === 0 ? 0 : now - m.last.time;
+      if (dt > 0) {
+        const sample = (arr: number[], delta: number): void => {
+          arr.push((delta * 1000) / dt);
+          if (arr.length > 16) arr.shift();
+        };
+        sample(m.commands, this.stats.totalCommands - m.last.commands);
+        sample(m.input, this.stats.netInputBytes - m.last.input);
+        sample(m.output, this.stats.netOutputBytes - m.last.output);
+      }
+      m.last = { time: now, commands: this.stats.totalCommands, input: this.stats.netInputBytes, output: this.stats.netOutputBytes };
+    }
   }
 
   /** The error line refusing writes right now, or null when writes are allowed. */
@@ -257,15 +437,25 @@ export class Server {
     this.stats.rejectedConnections = 0;
     this.stats.netInputBytes = 0;
     this.stats.netOutputBytes = 0;
+    this.stats.peakMemory = 0;
     this.store.stats.expiredKeys = 0;
+    this.store.stats.expiredStalePerc = 0;
+    this.store.stats.expiredTimeCapReached = 0;
     this.store.stats.keyspaceHits = 0;
     this.store.stats.keyspaceMisses = 0;
+    for (const fn of this.resetStatsHooks) fn();
   }
 
-  /** Counts an error reply by its code (first word), as INFO errorstats shows. */
+  /** Run by CONFIG RESETSTAT: subsystems reset their own INFO counters. */
+  readonly resetStatsHooks: (() => void)[] = [];
+
+  /**
+   * Counts an error reply by its code, as INFO errorstats shows it: the first word when a
+   * space comes within 32 bytes, otherwise ERR (Redis afterErrorReply).
+   */
   countError(line: string): void {
     const space = line.indexOf(' ');
-    const code = space < 0 ? line : line.slice(0, space);
+    const code = space > 0 && space < 32 ? line.slice(0, space) : 'ERR';
     this.stats.totalErrorReplies++;
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
@@ -335,7 +525,7 @@ export class Server {
 
   private startCron(): void {
     const tick = (): void => {
-      for (const job of this.cronJobs) {
+      if (!this.cronPaused) for (const job of this.cronJobs) {
         try {
           job();
         } catch (e) {
@@ -355,18 +545,81 @@ export class Server {
     await Promise.all(all.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
 
-  /** Stops accepting, runs shutdown hooks, closes every client. */
+  /**
+   * Shuts down: runs the shutdown hooks (the final save), then stops accepting and closes
+   * every client. When a hook fails and `force` is not set, the server keeps running and
+   * the error is thrown (SHUTDOWN answers it, as Redis's "Errors trying to SHUTDOWN").
+   */
   async close(opts: ShutdownOptions = {}): Promise<void> {
-    if (this.closing) return;
+    if (this.closing) return this.whenClosed;
     this.closing = true;
+    try {
+      for (const h of this.shutdownHooks) await h(opts);
+    } catch (e) {
+      if (!opts.force) {
+        this.closing = false;
+        throw e;
+      }
+      this.log('warning', `Error during shutdown, going on as asked (FORCE): ${(e as Error).message}`);
+    }
     if (this.cronTimer) clearTimeout(this.cronTimer);
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
     const listenersClosed = this.closeListeners();
-    for (const h of this.shutdownHooks) await h(opts);
     this.beforeSleep();
     for (const c of [...this.clients.values()]) {
       c.close();
       c.socket?.destroy();
     }
     await listenersClosed;
+    this.resolveClosed();
   }
+}
+
+/** The `bind` addresses as hosts to listen on; a leading '-' makes an address optional. */
+function parseBinds(bind: string): { host: string; optional: boolean }[] {
+  const out: { host: string; optional: boolean }[] = [];
+  for (const raw of bind.split(' ')) {
+    if (raw === '') continue;
+    const optional = raw.startsWith('-');
+    let host = optional ? raw.slice(1) : raw;
+    if (host === '*') host = '0.0.0.0';
+    if (host === '::*') host = '::';
+    out.push({ host, optional });
+  }
+  return out;
+}
+
+/** Child-process check that every address can be bound on a port (see applyListen). */
+const PROBE_SCRIPT = `
+const net = require('node:net');
+const port = Number(process.argv[1]);
+const binds = JSON.parse(process.argv[2]);
+const open = [];
+function next(i) {
+  if (i >= binds.length) { for (const s of open) s.close(); process.exit(0); }
+  const { host, optional } = binds[i];
+  const s = net.createServer();
+  s.once('error', (e) => {
+    if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')) return next(i + 1);
+    process.stdout.write(e.message); process.exit(1);
+  });
+  s.listen({ host, port, ipv6Only: host.includes(':') }, () => { open.push(s); next(i + 1); });
+}
+next(0);
+`;
+
+/** The command table with rename-command directives applied ('' removes a command). */
+function buildCommandTable(renames: readonly [string, string][]): ReadonlyMap<string, CommandSpec> {
+  if (renames.length === 0) return COMMANDS;
+  const table = new Map(COMMANDS);
+  for (const [from, to] of renames) {
+    const spec = table.get(from);
+    if (spec === undefined) throw new Error('No such command in rename-command');
+    table.delete(from);
+    if (to !== '') {
+      if (table.has(to.toLowerCase())) throw new Error('Target command name already exists');
+      table.set(to.toLowerCase(), spec);
+    }
+  }
+  return table;
 }
