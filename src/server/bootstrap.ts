@@ -21,6 +21,7 @@ export function wire(server: Server): StartupStep[] {
   startup.push(wireAof(server));
   wirePubSub(server); // channels, patterns, keyspace notifications (owns store.hooks.keyspaceEvent)
   wireExpire(server); // active expiry cron, INFO keyspace
+  server.blocking.wire(); // blocked clients: key readiness, serving after commands, timeouts
   return startup;
 }
 
