@@ -5,6 +5,7 @@
  */
 
 import { Aof } from '../persistence/aof/aof.js';
+import { wireRdbPersistence } from '../persistence/rdb-persistence.js';
 import { LIMIT_CONFIGS, limits } from '../types/limits.js';
 import { wireExpire } from './expire.js';
 import { wireMulti } from './multi.js';
@@ -19,6 +20,7 @@ export function wire(server: Server): StartupStep[] {
   wireEncodingLimits(server);
   wireMulti(server); // WATCH: modified-key hook, unwatch on disconnect
   startup.push(wireAof(server));
+  wireRdbPersistence(server, startup); // SAVE/BGSAVE, save points, MISCONF, shutdown/FLUSHALL saves, INFO persistence, AOF bridge; loads dump.rdb at start unless appendonly
   wirePubSub(server); // channels, patterns, keyspace notifications (owns store.hooks.keyspaceEvent)
   wireExpire(server); // active expiry cron, INFO keyspace
   server.blocking.wire(); // blocked clients: key readiness, serving after commands, timeouts

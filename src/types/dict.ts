@@ -281,7 +281,7 @@ export class Dict<V> {
     if (this.t1 === null) return false;
     const deadline = performance.now() + ms;
     while (this.t1 !== null) {
-      this.rehashStep(100);
+      this.rehashStep(16);
       if (performance.now() >= deadline) break;
     }
     return this.t1 !== null;
