@@ -49,7 +49,7 @@ import {
   RDB_TYPE_ZSET_LISTPACK,
 } from './constants.js';
 import { encodeIntset } from './intset.js';
-import { ListpackBuilder, lpStringToInt } from './listpack.js';
+import { ListpackBuilder, lpStringToInt, type Latin1Buffer } from './listpack.js';
 import { lzfCompress } from './lzf.js';
 
 /**
@@ -141,7 +141,7 @@ export class RdbOutput {
       for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
       this.pos = p;
     } else {
-      this.pos += this.buf.write(s, this.pos, n, 'latin1');
+      this.pos += (this.buf as unknown as Latin1Buffer).latin1Write(s, this.pos, n);
     }
   }
 
@@ -202,7 +202,7 @@ export class RdbOutput {
     }
     if (compress && n > 20) {
       const raw = scratchIn(n);
-      raw.write(s, 0, n, 'latin1');
+      (raw as unknown as Latin1Buffer).latin1Write(s, 0, n);
       if (this.tryLzf(raw, n)) return;
     }
     this.len(n);

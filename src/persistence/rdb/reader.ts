@@ -96,7 +96,7 @@ import {
 } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { decodeIntset } from './intset.js';
-import { decodeListpack } from './listpack.js';
+import { decodeListpack, type Latin1Buffer } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
@@ -301,7 +301,7 @@ class Input {
     if (!this.isEncoded) {
       if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
       this.need(n);
-      const s = n === 0 ? '' : this.buf.toString('latin1', this.pos, this.pos + n);
+      const s = n === 0 ? '' : (this.buf as unknown as Latin1Buffer).latin1Slice(this.pos, this.pos + n);
       this.pos += n;
       return s;
     }
