@@ -339,15 +339,15 @@ export function pubsubOf(server: Server): PubSub {
 export function wirePubSub(server: Server): void {
   const hub = pubsubOf(server);
   const store = server.store;
-  const notify = (type: string, event: string, key: string, dbid: number): void => hub.notify(type, event, key, dbid);
-  const noop = (): void => {};
   const apply = (): void => {
     const flags = parseNotifyFlags(server.config.str('notify-keyspace-events'));
     hub.notifyFlags = flags < 0 ? 0 : flags;
-    // No class enabled: writes pay nothing for notifications.
-    store.hooks.keyspaceEvent = hub.notifyFlags === 0 ? noop : notify;
   };
   apply();
+  // Installed once (others may wrap it later); with no class enabled a write pays one test.
+  store.hooks.keyspaceEvent = (type, event, key, dbid) => {
+    if (hub.notifyFlags !== 0) hub.notify(type, event, key, dbid);
+  };
   server.config.on('notify-keyspace-events', apply);
   server.clientCloseHooks.push((c) => hub.dropAll(c));
 }
