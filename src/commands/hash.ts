@@ -420,7 +420,7 @@ function hscan(c: Ctx, args: Args): void {
 }
 
 export const commands: CommandSpec[] = [
-  { name: 'hset', arity: -4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.0.0', summary: 'Sets fields of a hash to values, creating the hash if needed.', complexity: 'O(1) for each field/value pair added.', handler: hset },
+  { name: 'hset', arity: -4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.0.0', summary: 'Sets fields of a hash to values, creating the hash if needed.', complexity: 'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.', handler: hset },
   { name: 'hsetnx', arity: 4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.0.0', summary: 'Sets a hash field only when it does not exist yet.', complexity: 'O(1)', handler: hsetnx },
   { name: 'hget', arity: 3, flags: ['readonly', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.0.0', summary: 'Returns the value of a hash field.', complexity: 'O(1)', handler: hget },
   { name: 'hmset', arity: -4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.0.0', summary: 'Sets fields of a hash to values (deprecated form of HSET, replies OK).', complexity: 'O(N) where N is the number of fields being set.', handler: hset },
@@ -435,5 +435,5 @@ export const commands: CommandSpec[] = [
   { name: 'hincrby', arity: 4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.0.0', summary: 'Adds an integer to the integer in a hash field.', complexity: 'O(1)', handler: hincrby },
   { name: 'hincrbyfloat', arity: 4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.6.0', summary: 'Adds a float to the number in a hash field.', complexity: 'O(1)', handler: hincrbyfloat },
   { name: 'hrandfield', arity: -2, flags: ['readonly'], keys: KEY1, acl: ['hash'], group: 'hash', since: '6.2.0', summary: 'Returns one or more random fields of a hash, optionally with their values.', complexity: 'O(N) where N is the number of fields returned', tips: ['nondeterministic_output'], handler: hrandfield },
-  { name: 'hscan', arity: -3, flags: ['readonly'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.8.0', summary: 'Iterates over the fields and values of a hash.', complexity: 'O(1) for every call. O(N) for a complete iteration.', tips: ['nondeterministic_output'], handler: hscan },
+  { name: 'hscan', arity: -3, flags: ['readonly'], keys: KEY1, acl: ['hash'], group: 'hash', since: '2.8.0', summary: 'Iterates over the fields and values of a hash.', complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..', tips: ['nondeterministic_output'], handler: hscan },
 ];

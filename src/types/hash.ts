@@ -6,7 +6,7 @@
  *   [f0, v0, f1, v1, ...] in insertion order, searched linearly, as Redis's listpack is.
  *   This is the common case (many small hashes), so it costs one array and nothing else.
  * - `hashtable` otherwise, for good (one-way, as in Redis 7.0): a DenseTable of pairs (see
- *   types/set.ts) — a flat pair array plus a Dict index once it is large, so a random field
+ *   types/set.ts) — a flat pair array plus a Map index once it is large, so a random field
  *   is O(1) (HRANDFIELD), HSCAN has Redis's guarantee and size passes V8's Map limit.
  *
  * Both encodings keep the pairs in one flat array, which `flat()` exposes read-only so replies
@@ -20,7 +20,7 @@
  */
 
 import { limits } from './limits.js';
-import { DenseTable } from './set.js';
+import { DenseTable, EXACT_GROWTH, intern } from './set.js';
 
 export class RHash {
   get kind(): 'hash' {
@@ -59,7 +59,9 @@ export class RHash {
             return false;
           }
         }
-        lp.push(field, value);
+        field = intern(field);
+        if (n < EXACT_GROWTH) this.lp = lp = lp.concat(field, value);
+        else lp.push(field, value);
         if (lp.length >> 1 > limits.hashMaxListpackEntries) this.convert();
         return true;
       }
@@ -135,8 +137,8 @@ export class RHash {
   }
 
   /**
-   * HSCAN: visits about `count` fields from `cursor` and returns the next cursor (0 when
-   * done). A listpack, like a small table, is visited whole with cursor 0, as in Redis.
+   * HSCAN: visits up to `count` fields from `cursor` and returns the next cursor (0 when
+   * done). A listpack is visited whole with cursor 0, as in Redis.
    */
   scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
     const lp = this.lp;

@@ -218,17 +218,45 @@ test('scan visits every member present for the whole scan, despite changes betwe
   for (const m of stable) assert.ok(seen.has(m), `missed ${m}`);
 });
 
-test('scan of an intset or a small table returns everything with cursor 0', () => {
+test('scan of an intset returns everything with cursor 0; a hashtable goes by count', () => {
   const ints = new RSet();
   for (const m of ['5', '1', '3']) ints.add(m);
   const got: string[] = [];
   assert.equal(ints.scan(0, 1, (m) => got.push(m)), 0);
   assert.deepEqual(got, ['1', '3', '5']);
   const small = new RSet();
-  for (const m of ['b', 'a']) small.add(m);
+  for (const m of ['b', 'a', 'c']) small.add(m);
   const got2: string[] = [];
-  assert.equal(small.scan(12345, 1, (m) => got2.push(m)), 0);
-  assert.deepEqual(got2.sort(), ['a', 'b']);
+  let cursor = small.scan(0, 2, (m) => got2.push(m));
+  assert.notEqual(cursor, 0);
+  assert.equal(got2.length, 2);
+  cursor = small.scan(cursor, 2, (m) => got2.push(m));
+  assert.equal(cursor, 0);
+  assert.deepEqual(got2.sort(), ['a', 'b', 'c']);
+  const got3: string[] = [];
+  assert.equal(small.scan(12345, 10, (m) => got3.push(m)), 0, 'a cursor past the end starts over');
+  assert.equal(got3.length, 3);
+});
+
+test('scan still sees every old member when the set shrinks and grows between calls', () => {
+  const rnd = prng(11);
+  const s = new RSet();
+  for (let i = 0; i < 300; i++) s.add('old' + i);
+  const present = new Set([...s.values()]);
+  const seen = new Set<string>();
+  let cursor = 0;
+  let n = 0;
+  do {
+    cursor = s.scan(cursor, 3, (m) => seen.add(m));
+    // Remove some old members for good and add and remove new ones.
+    for (let k = 0; k < 3; k++) {
+      const victim = 'old' + Math.floor(rnd() * 300);
+      if (s.remove(victim)) present.delete(victim);
+      s.add('new' + n++);
+      if (rnd() < 0.5) s.remove('new' + Math.floor(rnd() * n));
+    }
+  } while (cursor !== 0);
+  for (const m of present) assert.ok(seen.has(m), `missed ${m}`);
 });
 
 test('clone is independent and keeps the encoding', () => {
