@@ -15,9 +15,10 @@
  * - SORT converts a listpack sorted set to skiplist for good (OBJECT ENCODING shows it).
  * - ALPHA without STORE compares as strcoll in the C locale: bytewise, up to the first NUL.
  *
- * Deviation: with BY, ALPHA and LIMIT, Redis uses a partial quicksort whose order among equal
- * keys is its own; here equal keys keep their input order (a stable sort), as Redis's full
- * sort does.
+ * Order among equal keys (ALPHA with BY, where keys can tie): a full sort keeps input order,
+ * as glibc's merge-sort qsort does for Redis; with BY and a LIMIT window Redis sorts with its
+ * partial quicksort (Bentley-McIlroy with range pruning), which `partialSort` follows step
+ * for step so ties land where Redis puts them.
  */
 
 import type { CommandSpec, Ctx, Args } from './types.js';
@@ -186,7 +187,7 @@ function sortGeneric(c: Ctx, argv: readonly string[], readonly: boolean): void {
     const sign = desc ? -1 : 1;
     const bypattern = sortby !== null;
     const storing = storekey !== null;
-    items.sort((a, b) => {
+    const compare = (a: Item, b: Item): number => {
       let cmp: number;
       if (!alpha) {
         if (a.score > b.score) cmp = 1;
@@ -199,7 +200,9 @@ function sortGeneric(c: Ctx, argv: readonly string[], readonly: boolean): void {
         cmp = storing ? cmpBytes(a.obj, b.obj) : cmpBytes(cString(a.obj), cString(b.obj));
       }
       return sign * cmp;
-    });
+    };
+    if (sortby !== null && (start !== 0 || end !== vectorlen - 1)) partialSort(items, 0, items.length, compare, start, end);
+    else items.sort(compare);
   }
 
   const outputlen = gets.length > 0 ? gets.length * (end - start + 1) : end - start + 1;
@@ -228,6 +231,74 @@ function sortGeneric(c: Ctx, argv: readonly string[], readonly: boolean): void {
     c.wrote(storekey, 'del', 'g');
   }
   c.reply.int(outputlen);
+}
+
+/**
+ * Redis's partial quicksort for SORT with BY and LIMIT: Bentley and McIlroy's three-way
+ * quicksort ("Engineering a Sort Function", 1993: insertion sort below 7 elements, median of
+ * three, ninther above 40, equal keys gathered at both ends then swapped to the middle),
+ * skipping partitions that lie wholly outside the window [lo, hi] of wanted positions.
+ * Sorts v[at .. at+n-1] in place.
+ */
+function partialSort<T>(v: T[], at: number, n: number, cmp: (a: T, b: T) => number, lo: number, hi: number): void {
+  const swap = (i: number, j: number): void => {
+    const t = v[i]!;
+    v[i] = v[j]!;
+    v[j] = t;
+  };
+  const swapRun = (i: number, j: number, count: number): void => {
+    for (let k = 0; k < count; k++) swap(i + k, j + k);
+  };
+  const med3 = (a: number, b: number, c: number): number =>
+    cmp(v[a]!, v[b]!) < 0 ? (cmp(v[b]!, v[c]!) < 0 ? b : cmp(v[a]!, v[c]!) < 0 ? c : a) : cmp(v[b]!, v[c]!) > 0 ? b : cmp(v[a]!, v[c]!) < 0 ? a : c;
+  for (;;) {
+    if (n < 7) {
+      for (let m = at + 1; m < at + n; m++) for (let l = m; l > at && cmp(v[l - 1]!, v[l]!) > 0; l--) swap(l, l - 1);
+      return;
+    }
+    let pm = at + Math.floor(n / 2);
+    if (n > 7) {
+      let pl = at;
+      let pn = at + n - 1;
+      if (n > 40) {
+        const d = Math.floor(n / 8);
+        pl = med3(pl, pl + d, pl + 2 * d);
+        pm = med3(pm - d, pm, pm + d);
+        pn = med3(pn - 2 * d, pn - d, pn);
+      }
+      pm = med3(pl, pm, pn);
+    }
+    swap(at, pm);
+    let pa = at + 1;
+    let pb = pa;
+    let pc = at + n - 1;
+    let pd = pc;
+    for (;;) {
+      let r: number;
+      while (pb <= pc && (r = cmp(v[pb]!, v[at]!)) <= 0) {
+        if (r === 0) swap(pa++, pb);
+        pb++;
+      }
+      while (pb <= pc && (r = cmp(v[pc]!, v[at]!)) >= 0) {
+        if (r === 0) swap(pc, pd--);
+        pc--;
+      }
+      if (pb > pc) break;
+      swap(pb++, pc--);
+    }
+    const end = at + n;
+    let r = Math.min(pa - at, pb - pa);
+    swapRun(at, pb - r, r);
+    r = Math.min(pd - pc, end - pd - 1);
+    swapRun(pb, end - r, r);
+    r = pb - pa;
+    if (r > 1 && !(hi < at || lo > at + r - 1)) partialSort(v, at, r, cmp, lo, hi);
+    r = pd - pc;
+    if (r <= 1) return;
+    at = end - r;
+    n = r;
+    if (hi < at || lo > at + r - 1) return;
+  }
 }
 
 function readLong(s: string): number {

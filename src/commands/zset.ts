@@ -35,6 +35,7 @@ import type { RSet } from '../types/set.js';
 import { globMatch } from '../util/glob.js';
 import { formatDouble, string2int, string2ll } from '../util/number.js';
 import { delEvent, parseScanCursor, readScanOptions, replyEmptyScan, wroteMany } from './hash.js';
+import { parseTimeout } from '../server/blocking.js';
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
@@ -1075,6 +1076,67 @@ function zmpop(c: Ctx, args: Args): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Blocking pops
+
+/**
+ * Redis's blockingGenericZpopCommand: pops from the first non-empty key at once, or parks
+ * the client until one of the keys gets a sorted set. A served pop propagates as
+ * ZPOPMIN/ZPOPMAX key (BZPOPMIN/BZPOPMAX) or ZPOPMIN/ZPOPMAX key count (BZMPOP). Inside
+ * MULTI (or another client that may not block) an empty wait answers null at once.
+ */
+function blockingZpop(c: Ctx, keys: readonly string[], max: boolean, timeoutArg: string, count: number, mpop: boolean): void {
+  const timeoutMs = parseTimeout(timeoutArg);
+  const pop = (key: string): void => {
+    const llen = (c.db.get(key) as RZSet).size;
+    genericZpop(c, [key], max, true, count, mpop, mpop);
+    const name = max ? 'ZPOPMAX' : 'ZPOPMIN';
+    c.propagate(count === -1 ? [name, key] : [name, key, String(count > llen ? llen : count)]);
+  };
+  for (const key of keys) {
+    const z = writeZset(c, key);
+    if (z === undefined || z.size === 0) continue;
+    pop(key);
+    return;
+  }
+  const blocking = c.server.blocking;
+  if (!blocking.canBlock(c)) {
+    c.reply.nullArray();
+    return;
+  }
+  blocking.block(c, {
+    keys: keys.slice(),
+    timeoutMs,
+    kind: 'zset',
+    serve: (key) => {
+      // A key that came back as another type keeps the client waiting (Redis checks the type).
+      const v = c.db.get(key);
+      if (v === undefined || typeof v === 'string' || v.kind !== 'zset' || v.size === 0) return false;
+      pop(key);
+      return true;
+    },
+    onTimeout: () => c.reply.nullArray(),
+  });
+}
+
+/** BZPOPMIN key [key ...] timeout */
+function bzpopmin(c: Ctx, args: Args): void {
+  const argv = args.argv;
+  blockingZpop(c, argv.slice(1, -1), false, argv[argv.length - 1]!, -1, false);
+}
+
+/** BZPOPMAX key [key ...] timeout */
+function bzpopmax(c: Ctx, args: Args): void {
+  const argv = args.argv;
+  blockingZpop(c, argv.slice(1, -1), true, argv[argv.length - 1]!, -1, false);
+}
+
+/** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+function bzmpop(c: Ctx, args: Args): void {
+  const { keys, max, count } = parseMpop(args.argv, 2);
+  blockingZpop(c, keys, max, args.argv[1]!, count, true);
+}
+
+// ---------------------------------------------------------------------------------------------
 // ZRANDMEMBER
 
 /** ZRANDMEMBER key [count [WITHSCORES]] */
@@ -1102,6 +1164,9 @@ function zrandmember(c: Ctx, args: Args): void {
   reply.bulk(z.memberAt(z.randomCursor()));
 }
 
+/** Output size at which a ZRANDMEMBER with a huge negative count gives up (bytes). */
+const MAX_RANDOM_REPLY = 256 * 1024 * 1024;
+
 function zrandmemberWithCount(c: Ctx, key: string, l: number, withscores: boolean): void {
   const reply = c.reply;
   const z = readZset(c, key);
@@ -1125,7 +1190,14 @@ function zrandmemberWithCount(c: Ctx, key: string, l: number, withscores: boolea
   // Negative count: picks with repetition, in random order.
   if (!uniq || count === 1) {
     reply.array(withscores && reply.proto === 2 ? count * 2 : count);
-    while (count-- > 0) emit(z.randomCursor());
+    while (count-- > 0) {
+      emit(z.randomCursor());
+      // An absurd count: stop and close, as Redis's client output limits would (CLOSE_ASAP).
+      if (reply.out.length > MAX_RANDOM_REPLY) {
+        c.closeAfterReply = true;
+        break;
+      }
+    }
     return;
   }
   const n = count < size ? count : size;
@@ -1199,7 +1271,7 @@ function keysByNumkeys(argv: readonly string[], at: number, dst: boolean): numbe
 // Table
 
 const Z: ['sortedset'] = ['sortedset'];
-const G = 'sorted_set';
+const G = 'sorted-set';
 
 export const commands: CommandSpec[] = [
   { name: 'zadd', arity: -4, flags: ['write', 'denyoom', 'fast'], keys: KEY1, acl: Z, group: G, since: '1.2.0', summary: 'Adds members with scores to a sorted set, or updates their scores.', complexity: 'O(log(N)) per member added.', handler: zadd },
@@ -1225,6 +1297,9 @@ export const commands: CommandSpec[] = [
   { name: 'zpopmin', arity: -2, flags: ['write', 'fast'], keys: KEY1, acl: Z, group: G, since: '5.0.0', summary: 'Removes and returns the members with the lowest scores.', complexity: 'O(log(N)*M) for M members popped.', handler: zpopmin },
   { name: 'zpopmax', arity: -2, flags: ['write', 'fast'], keys: KEY1, acl: Z, group: G, since: '5.0.0', summary: 'Removes and returns the members with the highest scores.', complexity: 'O(log(N)*M) for M members popped.', handler: zpopmax },
   { name: 'zmpop', arity: -4, flags: ['write', 'movablekeys'], keys: [0, 0, 0], acl: Z, group: G, since: '7.0.0', summary: 'Pops members with the lowest or highest scores from the first non-empty of several sorted sets.', complexity: 'O(K)+O(M*log(N)) for K keys and M members popped.', getKeys: (argv) => keysByNumkeys(argv, 1, false), handler: zmpop },
+  { name: 'bzpopmin', arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], keys: [1, -2, 1], acl: Z, group: G, since: '5.0.0', summary: 'Pops the member with the lowest score from the first non-empty sorted set, waiting for one if needed.', complexity: 'O(log(N))', handler: bzpopmin },
+  { name: 'bzpopmax', arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], keys: [1, -2, 1], acl: Z, group: G, since: '5.0.0', summary: 'Pops the member with the highest score from the first non-empty sorted set, waiting for one if needed.', complexity: 'O(log(N))', handler: bzpopmax },
+  { name: 'bzmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], keys: [0, 0, 0], acl: Z, group: G, since: '7.0.0', summary: 'Pops members from the first non-empty of several sorted sets, waiting for one if needed.', complexity: 'O(K)+O(M*log(N)) for K keys and M members popped.', getKeys: (argv) => keysByNumkeys(argv, 2, false), handler: bzmpop },
   { name: 'zrandmember', arity: -2, flags: ['readonly'], keys: KEY1, acl: Z, group: G, since: '6.2.0', summary: 'Returns random members of a sorted set.', complexity: 'O(N) for N members returned.', tips: ['nondeterministic_output'], handler: zrandmember },
   { name: 'zunion', arity: -3, flags: ['readonly', 'movablekeys'], keys: [0, 0, 0], acl: Z, group: G, since: '6.2.0', summary: 'Returns the union of sorted sets.', complexity: 'O(N)+O(M*log(M)) for N input members and M result members.', getKeys: (argv) => keysByNumkeys(argv, 1, false), handler: zunion },
   { name: 'zinter', arity: -3, flags: ['readonly', 'movablekeys'], keys: [0, 0, 0], acl: Z, group: G, since: '6.2.0', summary: 'Returns the intersection of sorted sets.', complexity: 'O(N*K)+O(M*log(M)) for the smallest input N of K inputs and M result members.', getKeys: (argv) => keysByNumkeys(argv, 1, false), handler: zinter },

@@ -6,7 +6,7 @@
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAmber, type TestAmber } from '../helpers/servers.js';
+import { startAmber, waitFor, type TestAmber } from '../helpers/servers.js';
 import { ErrorReply, type RespValue, type TestClient } from '../helpers/resp.js';
 import { limits } from '../../src/types/limits.js';
 import { parseScore, strtod, zsetD2string } from '../../src/commands/zset.js';
@@ -571,5 +571,145 @@ describe('propagation and events', () => {
     assert.deepEqual(t.events, ['zincr:p']);
     t = await traced('ZADD', 'p', 'INCR', 1, 'a');
     assert.deepEqual(t.events, ['zincr:p']);
+  });
+});
+
+describe('blocking pops', () => {
+  const blocked = (n: number): Promise<void> => waitFor(() => amber.server.blocking.blockedCount === n, 5000, `${n} blocked clients`);
+
+  test('BZPOPMIN pops at once from the first non-empty key and propagates ZPOPMIN', async () => {
+    await c.call('DEL', 'b1', 'b2');
+    await c.call('ZADD', 'b2', 1, 'a', 2, 'b');
+    const t = await traced('BZPOPMIN', 'b1', 'b2', 0);
+    assert.deepEqual(t.reply, ['b2', 'a', '1']);
+    assert.deepEqual(t.propagated, [['ZPOPMIN', 'b2']]);
+    assert.deepEqual(await c.call('BZPOPMAX', 'b2', 0), ['b2', 'b', '2']);
+    assert.equal(await c.call('EXISTS', 'b2'), 0);
+  });
+
+  test('a blocked BZPOPMIN is served by a ZADD from another client, as ZPOPMIN', async () => {
+    await c.call('DEL', 'b1', 'b2');
+    const w = await amber.client();
+    w.send('BZPOPMIN', 'b1', 'b2', 0);
+    await blocked(1);
+    propagated.length = 0;
+    assert.equal(await c.call('ZADD', 'b2', 5, 'x', 6, 'y'), 2);
+    assert.deepEqual(await w.read(), ['b2', 'x', '5']);
+    assert.deepEqual(propagated, [
+      ['ZADD', 'b2', '5', 'x', '6', 'y'],
+      ['ZPOPMIN', 'b2'],
+    ]);
+    assert.deepEqual(await c.call('ZRANGE', 'b2', 0, -1), ['y']);
+    w.close();
+  });
+
+  test('waiters on one key are served first come, first served', async () => {
+    await c.call('DEL', 'b3');
+    const w1 = await amber.client();
+    const w2 = await amber.client();
+    w1.send('BZPOPMAX', 'b3', 0);
+    await blocked(1);
+    w2.send('BZPOPMAX', 'b3', 0);
+    await blocked(2);
+    await c.call('ZADD', 'b3', 1, 'only');
+    assert.deepEqual(await w1.read(), ['b3', 'only', '1']);
+    await blocked(1);
+    assert.equal(await c.call('EXISTS', 'b3'), 0);
+    await c.call('ZADD', 'b3', 2, 'next');
+    assert.deepEqual(await w2.read(), ['b3', 'next', '2']);
+    await blocked(0);
+    w1.close();
+    w2.close();
+  });
+
+  test('BZMPOP waits, then pops up to COUNT and propagates ZPOPMIN key count', async () => {
+    await c.call('DEL', 'b4', 'b5');
+    const w = await amber.client();
+    w.send('BZMPOP', 0, 2, 'b4', 'b5', 'MIN', 'COUNT', 2);
+    await blocked(1);
+    propagated.length = 0;
+    await c.call('ZADD', 'b5', 1, 'a', 2, 'b', 3, 'c');
+    assert.deepEqual(await w.read(), ['b5', [['a', '1'], ['b', '2']]]);
+    assert.deepEqual(propagated[1], ['ZPOPMIN', 'b5', '2']);
+    const t = await traced('BZMPOP', 0, 1, 'b5', 'MAX', 'COUNT', 5);
+    assert.deepEqual(t.reply, ['b5', [['c', '3']]]);
+    assert.deepEqual(t.propagated, [['ZPOPMAX', 'b5', '1']]);
+    w.close();
+  });
+
+  test('a timeout answers a null array (RESP2 *-1, RESP3 _)', async () => {
+    await c.call('DEL', 'b6');
+    const start = Date.now();
+    assert.equal(await c.callRaw('BZPOPMIN', 'b6', '0.05'), '*-1\r\n');
+    assert.ok(Date.now() - start >= 40);
+    assert.equal(await c.callRaw('BZMPOP', '0.01', 1, 'b6', 'MIN'), '*-1\r\n');
+    const c3 = await amber.client();
+    await c3.call('HELLO', 3);
+    assert.equal(await c3.callRaw('BZPOPMAX', 'b6', '0.01'), '_\r\n');
+    await c.call('ZADD', 'b6', 1, 'a');
+    assert.equal(await c3.callRaw('BZPOPMAX', 'b6', 0), '*3\r\n$2\r\nb6\r\n$1\r\na\r\n,1\r\n');
+    c3.close();
+  });
+
+  test('inside MULTI an empty wait answers null at once', async () => {
+    await c.call('DEL', 'b7');
+    await c.call('MULTI');
+    await c.call('BZPOPMIN', 'b7', 0);
+    await c.call('BZMPOP', 0, 1, 'b7', 'MIN');
+    assert.deepEqual(await c.call('EXEC'), [null, null]);
+  });
+
+  test('a key created as another type keeps the client waiting', async () => {
+    await c.call('DEL', 'b8');
+    const w = await amber.client();
+    w.send('BZPOPMIN', 'b8', 0);
+    await blocked(1);
+    await c.call('SET', 'b8', 'str');
+    await c.call('PING');
+    assert.equal(amber.server.blocking.blockedCount, 1);
+    await c.call('DEL', 'b8');
+    await c.call('ZADD', 'b8', 3, 'z');
+    assert.deepEqual(await w.read(), ['b8', 'z', '3']);
+    w.close();
+  });
+
+  test('keys made by ZUNIONSTORE and inside EXEC serve waiters', async () => {
+    await c.call('DEL', 'b9', 'src');
+    await c.call('ZADD', 'src', 1, 'u');
+    const w = await amber.client();
+    w.send('BZPOPMIN', 'b9', 0);
+    await blocked(1);
+    await c.call('ZUNIONSTORE', 'b9', 1, 'src');
+    assert.deepEqual(await w.read(), ['b9', 'u', '1']);
+    w.send('BZPOPMAX', 'b9', 0);
+    await blocked(1);
+    await c.call('MULTI');
+    await c.call('ZADD', 'b9', 1, 'p');
+    await c.call('ZADD', 'b9', 2, 'q');
+    await c.call('EXEC');
+    assert.deepEqual(await w.read(), ['b9', 'q', '2']);
+    w.close();
+  });
+
+  test('argument errors: WRONGTYPE, timeouts and BZMPOP options', async () => {
+    await c.call('SET', 'bs', 'v');
+    isErr(await c.call('BZPOPMIN', 'bs', 0), 'WRONGTYPE Operation against a key holding the wrong kind of value');
+    isErr(await c.call('BZPOPMIN', 'bx', -1), 'ERR timeout is negative');
+    isErr(await c.call('BZPOPMIN', 'bx', 'abc'), 'ERR timeout is not a float or out of range');
+    isErr(await c.call('BZMPOP', 'abc', 1, 'bx', 'MIN'), 'ERR timeout is not a float or out of range');
+    isErr(await c.call('BZMPOP', 0, 0, 'bx', 'MIN'), 'ERR numkeys should be greater than 0');
+    isErr(await c.call('BZMPOP', 0, 1, 'bx', 'LEFT'), 'ERR syntax error');
+    isErr(await c.call('BZMPOP', 0, 1, 'bx', 'MIN', 'COUNT', 0), 'ERR count should be greater than 0');
+  });
+
+  test('a client that disconnects while blocked stops waiting', async () => {
+    await c.call('DEL', 'b10');
+    const w = await amber.client();
+    w.send('BZPOPMIN', 'b10', 0);
+    await blocked(1);
+    w.close();
+    await blocked(0);
+    await c.call('ZADD', 'b10', 1, 'a');
+    assert.equal(await c.call('ZCARD', 'b10'), 1);
   });
 });

@@ -247,7 +247,11 @@ function generateSort(seed: number, n: number, lists: boolean): Cmd[] {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const cmds: Cmd[] = [['FLUSHALL']];
-  const values = ['3', '1', '2', '10', '-5', '2.5', '1e2', ' 7', '0x10', 'abc', '', '007', '1e-310', 'inf', 'b', 'a', 'c'];
+  // No value that makes strtod set ERANGE ("1e-310"): Redis checks errno without clearing
+  // it first, so after one such value its later numeric SORTs fail until some other command
+  // clears errno. That process-global state is not modelled; test/commands/sort.test.ts
+  // covers the error itself.
+  const values = ['3', '1', '2', '10', '-5', '2.5', '1e2', ' 7', '0x10', 'abc', '', '007', 'inf', 'b', 'a', 'c'];
   const numeric = ['3', '1', '2', '10', '-5', '2.5', '1e2', ' 7', '0x10', '007', '-0', '0', 'inf', '-inf', '4', '5'];
   for (let i = 0; i < n; i++) {
     const x = rand();
@@ -299,4 +303,24 @@ test('ZRANDMEMBER picks only members and distinct ones for positive counts', { s
   const withScores = (await a.call('ZRANDMEMBER', 'rz', -30, 'WITHSCORES')) as string[];
   assert.equal(withScores.length, 60);
   for (let i = 0; i < 60; i += 2) assert.equal(withScores[i], 'm' + withScores[i + 1]);
+});
+
+test('SORT BY with LIMIT orders ties as Redis does (partial quicksort), on long lists', { skip }, async () => {
+  const rand = rng(77);
+  const cmds: Cmd[] = [['FLUSHALL']];
+  for (const n of [6, 7, 8, 40, 41, 200, 500]) {
+    const key = 'long' + n;
+    const items: string[] = [];
+    for (let i = 0; i < n; i++) items.push('e' + Math.floor(rand() * n));
+    cmds.push(['RPUSH', key, ...items]);
+    for (let i = 0; i < n; i++) if (rand() < 0.7) cmds.push(['SET', 'wt_e' + i, String.fromCharCode(97 + Math.floor(rand() * 4))]);
+    for (let q = 0; q < 25; q++) {
+      const start = Math.floor(rand() * n);
+      const count = 1 + Math.floor(rand() * n);
+      cmds.push(['SORT', key, 'BY', 'wt_*', 'ALPHA', ...(rand() < 0.5 ? ['DESC'] : []), 'LIMIT', start, count]);
+      cmds.push(['SORT', key, 'BY', 'wt_*', 'LIMIT', start, count, 'GET', '#', 'GET', 'wt_*']);
+    }
+    cmds.push(['SORT', key, 'BY', 'wt_*', 'ALPHA']);
+  }
+  await compare(cmds, 'long lists');
 });
