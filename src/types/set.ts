@@ -25,8 +25,11 @@ import { string2int, string2ll } from '../util/number.js';
 
 /** Tables with fewer entries than this find keys by linear search and keep no index. */
 const INDEX_AT = 32;
-/** Keys per index Map before the next Map starts (V8 stops a Map at 2^24 entries). */
-const MAP_LIMIT = 1 << 23;
+/**
+ * Keys per index Map before the next Map starts (V8 stops a Map at 2^24 entries). Exported
+ * so tests can chain Maps on small tables; production code never changes it.
+ */
+export const tableTuning = { mapLimit: 1 << 23 };
 
 /**
  * Arrays up to this many slots grow by an exact-size copy instead of push: V8's push leaves
@@ -111,7 +114,7 @@ export class DenseTable {
     const index = this.index;
     if (index !== null) {
       let last = index[index.length - 1]!;
-      if (last.size >= MAP_LIMIT) index.push((last = new Map()));
+      if (last.size >= tableTuning.mapLimit) index.push((last = new Map()));
       last.set(key, pos);
     } else if (pos >= INDEX_AT * this.stride) {
       this.buildIndex();
@@ -171,7 +174,7 @@ export class DenseTable {
     const items = this.items;
     for (let i = 0; i < items.length; i += this.stride) {
       let last = index[index.length - 1]!;
-      if (last.size >= MAP_LIMIT) index.push((last = new Map()));
+      if (last.size >= tableTuning.mapLimit) index.push((last = new Map()));
       last.set(items[i]!, i);
     }
     this.index = index;

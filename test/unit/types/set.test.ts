@@ -1,6 +1,6 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DenseTable, RSet } from '../../../src/types/set.js';
+import { DenseTable, RSet, tableTuning } from '../../../src/types/set.js';
 import { limits } from '../../../src/types/limits.js';
 
 const DEFAULT_MAX = limits.setMaxIntsetEntries;
@@ -298,5 +298,26 @@ test('DenseTable keeps find consistent through swap-removals, with and without a
       assert.equal(pos >= 0, alive.has(i));
       if (pos >= 0) assert.equal(t.items[pos + 1], 'v' + i);
     }
+  }
+});
+
+test('an index chained over several Maps (as past 2^23 keys) finds, moves and removes keys', () => {
+  const saved = tableTuning.mapLimit;
+  tableTuning.mapLimit = 16;
+  try {
+    const rnd = prng(5);
+    const s = new RSet();
+    const model = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const m = 'k' + Math.floor(rnd() * 400);
+      if (rnd() < 0.6) assert.equal(s.add(m), !model.has(m) && model.add(m) !== undefined);
+      else assert.equal(s.remove(m), model.delete(m));
+      if (i % 97 === 0) for (const x of model) assert.equal(s.has(x), true, x);
+    }
+    assert.deepEqual(new Set(s.values()), model);
+    const copy = s.clone();
+    for (const x of model) assert.equal(copy.has(x), true);
+  } finally {
+    tableTuning.mapLimit = saved;
   }
 });
