@@ -340,3 +340,38 @@ test('a large hash converts, answers and scans like Redis', { skip }, async () =
   await hscan(['HSCAN', 'big', '0', 'COUNT', '17']);
   await hscan(['HSCAN', 'big', '0', 'MATCH', 'field:1*']);
 });
+
+/** Runs commands on both servers and returns the keyspace notifications each one published. */
+async function notifications(cmds: readonly string[][]): Promise<{ amber: string[]; redis: string[] }> {
+  const out = { amber: [] as string[], redis: [] as string[] };
+  for (const [side, server] of [['amber', amber], ['redis', redis]] as const) {
+    const main = side === 'amber' ? a : r;
+    assert.equal(await main.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'), 'OK');
+    const sub = await server.client();
+    sub.send('PSUBSCRIBE', '__key*__:*', 'sentinel');
+    await sub.read();
+    await sub.read();
+    for (const cmd of cmds) await main.call(...cmd);
+    await main.call('PUBLISH', 'sentinel', 'end');
+    for (;;) {
+      const m = (await sub.read()) as string[];
+      if (m[2] === 'sentinel') break;
+      out[side].push(`${m[2]} ${m[3]}`);
+    }
+    sub.close();
+    assert.equal(await main.call('CONFIG', 'SET', 'notify-keyspace-events', ''), 'OK');
+  }
+  return out;
+}
+
+test('hash commands publish the keyspace notifications Redis publishes, in order', { skip }, async () => {
+  await reset({});
+  const cmds = [
+    ['HSET', 'k', 'a', '1', 'b', '2'], ['HSET', 'k', 'a', '1'], ['HSETNX', 'k', 'a', '3'], ['HSETNX', 'k', 'c', '3'],
+    ['HMSET', 'k', 'd', '4'], ['HINCRBY', 'k', 'a', '5'], ['HINCRBY', 'k', 'x', 'bad'], ['HINCRBYFLOAT', 'k', 'b', '0.5'],
+    ['HDEL', 'k', 'zz'], ['HDEL', 'k', 'a', 'b'], ['HDEL', 'k', 'c', 'd', 'x'], ['HINCRBYFLOAT', 'n', 'f', '1'],
+  ];
+  const got = await notifications(cmds);
+  assert.deepEqual(got.amber, got.redis);
+  assert.ok(got.redis.length > 15);
+});

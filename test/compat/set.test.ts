@@ -389,3 +389,40 @@ test('SPOP with a count near the size leaves the encoding Redis leaves', { skip 
   assert.equal(amberEncoding('k'), await redisEncoding('k'));
   assert.equal(amberEncoding('k'), 'intset');
 });
+
+/** Runs commands on both servers and returns the keyspace notifications each one published. */
+async function notifications(cmds: readonly string[][]): Promise<{ amber: string[]; redis: string[] }> {
+  const out = { amber: [] as string[], redis: [] as string[] };
+  for (const [side, server] of [['amber', amber], ['redis', redis]] as const) {
+    const main = side === 'amber' ? a : r;
+    assert.equal(await main.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'), 'OK');
+    const sub = await server.client();
+    sub.send('PSUBSCRIBE', '__key*__:*', 'sentinel');
+    await sub.read();
+    await sub.read();
+    for (const cmd of cmds) await main.call(...cmd);
+    await main.call('PUBLISH', 'sentinel', 'end');
+    for (;;) {
+      const m = (await sub.read()) as string[];
+      if (m[2] === 'sentinel') break;
+      out[side].push(`${m[2]} ${m[3]}`);
+    }
+    sub.close();
+    assert.equal(await main.call('CONFIG', 'SET', 'notify-keyspace-events', ''), 'OK');
+  }
+  return out;
+}
+
+test('set commands publish the keyspace notifications Redis publishes, in order', { skip }, async () => {
+  await reset({ 'set-max-intset-entries': '512' });
+  const cmds = [
+    ['SADD', 'k1', 'a', 'b', '1'], ['SADD', 'k1', 'a'], ['SREM', 'k1', 'zz'], ['SREM', 'k1', 'a'],
+    ['SMOVE', 'k1', 'k2', 'b'], ['SMOVE', 'k1', 'k2', '1'], ['SADD', 'k3', '1', '2', '3'], ['SMOVE', 'k3', 'k2', '1'],
+    ['SINTERSTORE', 'd', 'k2', 'k3'], ['SINTERSTORE', 'd', 'k2', 'nokey'], ['SUNIONSTORE', 'd', 'k2', 'k3'],
+    ['SDIFFSTORE', 'd', 'k2', 'k3'], ['SDIFFSTORE', 'd', 'k3', 'k3'], ['SPOP', 'k3', '0'], ['SPOP', 'k3', '5'],
+    ['SADD', 'k4', 'x'], ['SPOP', 'k4'], ['SPOP', 'k4'], ['SREM', 'k2', 'b', '1', 'q'],
+  ];
+  const got = await notifications(cmds);
+  assert.deepEqual(got.amber, got.redis);
+  assert.ok(got.redis.length > 20);
+});
