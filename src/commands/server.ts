@@ -46,12 +46,12 @@ function time(c: Ctx): void {
 }
 
 /**
- * LOLWUT [VERSION version] — Redis draws generative art for versions 5 and 6; Amber prints
- * only the closing version line Redis prints for other versions.
+ * LOLWUT [VERSION version] — Redis 7.0 prints its version line; for versions 5 and 6 Redis
+ * draws generative art, which Amber does not: it prints the version line for every version.
+ * Other arguments are ignored, as in Redis.
  */
 function lolwut(c: Ctx, args: Args): void {
-  if (args.more()) {
-    if (args.peekUpper() !== 'VERSION' || args.remaining < 2) throw new ReplyError(E.syntax);
+  if (args.argv.length >= 3 && args.argv[1]!.toLowerCase() === 'version') {
     args.next();
     args.int();
   }
