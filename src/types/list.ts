@@ -224,6 +224,12 @@ class QNode {
     return bytes;
   }
 
+  /** Drops the slack before the first element. */
+  compact(): void {
+    this.a = this.a.slice(this.s);
+    this.s = 0;
+  }
+
   /** The live elements, as a new array. */
   items(): string[] {
     return this.a.slice(this.s) as string[];
@@ -375,6 +381,8 @@ export class RList {
       head!.pushFront(v);
       head!.sz += lpEntrySize(v);
     } else {
+      // The old head stops taking head pushes: drop the slack it kept for them.
+      if (head !== null && head.s > 0) head.compact();
       this.insertNode(head, QNode.packed([v]), false);
     }
     this.count++;
