@@ -345,3 +345,112 @@ test('errors and edge replies match Redis exactly', { skip }, async () => {
   }
   await both(['HELLO', '2']);
 });
+
+/**
+ * Runs one blocking scenario on a server: `waiters` block in order, the pusher runs its
+ * commands, then every waiter still blocked is released with CLIENT UNBLOCK. Returns each
+ * waiter's exact reply, the pusher's replies and the final lists.
+ */
+async function scenario(server: TestAmber | RealRedis, waiters: Cmd[], pushes: Cmd[]): Promise<string[]> {
+  const pusher = await server.client();
+  await pusher.call('FLUSHALL');
+  const clients: TestClient[] = [];
+  const ids: number[] = [];
+  const out: string[] = [];
+  for (const cmd of waiters) {
+    const w = await server.client();
+    ids.push(Number(await w.call('CLIENT', 'ID')));
+    w.send(...cmd);
+    clients.push(w);
+    // Wait until this waiter is parked (or answered) before the next one blocks: FIFO order.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const info = String(await pusher.call('CLIENT', 'LIST', 'ID', ids[ids.length - 1]!));
+      if (/flags=b/.test(info) || w.unread.length > 0) break;
+      if (Date.now() > deadline) throw new Error('waiter never blocked');
+      await new Promise((res) => setTimeout(res, 2));
+    }
+  }
+  for (const cmd of pushes) out.push(await pusher.callRaw(...cmd));
+  for (let i = 0; i < clients.length; i++) out.push('unblock ' + (await pusher.callRaw('CLIENT', 'UNBLOCK', ids[i]!)));
+  for (const w of clients) {
+    out.push(await w.readRaw());
+    w.close();
+  }
+  for (const key of ['k1', 'k2', 'k3', 'd']) out.push(`${key}: ${await pusher.callRaw('LRANGE', key, 0, -1)}`);
+  pusher.close();
+  return out;
+}
+
+test('blocked clients are served in the same order with the same replies as Redis', { skip }, async () => {
+  const rand = prng(11);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const key = (): string => pick(['k1', 'k2', 'k3']);
+  for (let n = 0; n < 60; n++) {
+    const waiters: Cmd[] = [];
+    const count = 1 + Math.floor(rand() * 4);
+    for (let i = 0; i < count; i++) {
+      waiters.push(
+        pick<Cmd>([
+          ['BLPOP', key(), key(), '0'],
+          ['BRPOP', key(), '0'],
+          ['BLMOVE', key(), pick(['k1', 'k2', 'k3', 'd']), pick(['LEFT', 'RIGHT']), pick(['LEFT', 'RIGHT']), '0'],
+          ['BRPOPLPUSH', key(), pick(['k2', 'd']), '0'],
+          ['BLMPOP', '0', '2', key(), key(), pick(['LEFT', 'RIGHT']), 'COUNT', String(1 + Math.floor(rand() * 3))],
+        ]),
+      );
+    }
+    const pushes: Cmd[] = [];
+    const inMulti = rand() < 0.4;
+    if (inMulti) pushes.push(['MULTI']);
+    const pushCount = 1 + Math.floor(rand() * 3);
+    for (let i = 0; i < pushCount; i++) {
+      pushes.push(pick<Cmd>([
+        ['RPUSH', key(), 'a', 'b'],
+        ['LPUSH', key(), 'x'],
+        ['RPUSH', key(), '1', '2', '3', '4'],
+        ['SET', 'd', 'string'],
+        ['DEL', key()],
+      ]));
+    }
+    if (inMulti) pushes.push(['EXEC']);
+    const mine = await scenario(amber, waiters, pushes);
+    const theirs = await scenario(redis, waiters, pushes);
+    assert.deepEqual(mine, theirs, `scenario ${n}: ${JSON.stringify({ waiters, pushes })}`);
+  }
+});
+
+test('list commands emit the same keyspace notifications as Redis, in order', { skip }, async () => {
+  await reset(-2);
+  const subA = await amber.client();
+  const subR = await redis.client();
+  await subA.call('PSUBSCRIBE', '__key*__:*');
+  await subR.call('PSUBSCRIBE', '__key*__:*');
+  await same(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], 'config');
+  const next = generator(prng(21));
+  try {
+    for (let i = 0; i < 400; i++) {
+      const cmd = next();
+      if (blockingCommand(cmd)) continue;
+      await same(cmd, `notifications step ${i}`);
+    }
+    // The marker's own event ends the stream.
+    await same(['SET', '__end__', 'x'], 'marker');
+  } finally {
+    await same(['CONFIG', 'SET', 'notify-keyspace-events', ''], 'config');
+  }
+  const collect = async (c: TestClient): Promise<string[]> => {
+    const msgs: string[] = [];
+    for (;;) {
+      const m = (await c.read()) as string[];
+      msgs.push(m.slice(2).join(' '));
+      if (m[2] === '__keyevent@0__:set' && m[3] === '__end__') return msgs;
+    }
+  };
+  const mine = await collect(subA);
+  const theirs = await collect(subR);
+  assert.ok(theirs.length > 200, `only ${theirs.length} notifications`);
+  assert.deepEqual(mine, theirs);
+  subA.close();
+  subR.close();
+});
