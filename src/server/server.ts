@@ -386,6 +386,9 @@ export class Server {
     }
     const m = this.metrics;
     if (now - m.last.time >= 100) {
+      const mem = process.memoryUsage();
+      const used = mem.heapUsed + mem.external;
+      if (used > this.stats.peakMemory) this.stats.peakMemory = used;
       const dt = m.last.time === 0 ? 0 : now - m.last.time;
       if (dt > 0) {
         const sample = (arr: number[], delta: number): void => {
