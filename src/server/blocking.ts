@@ -355,11 +355,10 @@ export class BlockingManager {
       this.arm(w, now);
       return;
     }
+    // Redis 7.0 accounts no statistics for a timeout (only for serving and CLIENT UNBLOCK).
     w.req.onTimeout();
     this.release(w);
     this.wake(w.client);
-    // The timed-out client's reply leaves at the end of this turn.
-    this.server.schedule(w.client);
   }
 
   /** A client went away: it stops waiting, without a reply. */

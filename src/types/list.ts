@@ -654,21 +654,14 @@ export class RList {
 
   /** Redis _quicklistMergeNodes: tries to merge the nodes around `center` after a split. */
   private mergeAround(center: QNode): void {
-    let prev: QNode | null = center.prev;
-    let prevPrev: QNode | null = prev !== null ? prev.prev : null;
-    let next: QNode | null = center.next;
-    let nextNext: QNode | null = next !== null ? next.next : null;
-    if (this.allowMerge(prev, prevPrev)) {
-      this.merge(prevPrev!, prev!);
-      prev = prevPrev = null;
-    }
-    if (this.allowMerge(next, nextNext)) {
-      this.merge(next!, nextNext!);
-      next = nextNext = null;
-    }
-    let target: QNode;
-    if (this.allowMerge(center, center.prev)) target = this.merge(center.prev!, center);
-    else target = center;
+    // Neighbours as they were before any merge (Redis reads them first).
+    const prev = center.prev;
+    const prevPrev = prev !== null ? prev.prev : null;
+    const next = center.next;
+    const nextNext = next !== null ? next.next : null;
+    if (this.allowMerge(prev, prevPrev)) this.merge(prevPrev!, prev!);
+    if (this.allowMerge(next, nextNext)) this.merge(next!, nextNext!);
+    const target = this.allowMerge(center, center.prev) ? this.merge(center.prev!, center) : center;
     if (this.allowMerge(target, target.next)) this.merge(target, target.next!);
   }
 

@@ -383,3 +383,26 @@ test('parseTimeout converts seconds to milliseconds as Redis rounds them', () =>
   // Fits 64-bit milliseconds but the deadline wraps in Redis, which then never fires.
   assert.equal(parseTimeout('9223372036854775'), 0);
 });
+
+test('a key that expired before its waiter is served leaves it blocked; the deletion propagates (list.tcl)', async () => {
+  await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', 0);
+  const rd = await amber.client();
+  try {
+    const id = await clientId(rd);
+    rd.send('BRPOP', 'k', 0);
+    await waitBlocked(1);
+    await r.call('MULTI');
+    await r.call('RPUSH', 'k', 'hello');
+    await r.call('PEXPIRE', 'k', 100);
+    await r.call('DEBUG', 'SLEEP', '0.2');
+    await r.call('EXEC');
+    assert.match(String(await r.call('CLIENT', 'LIST', 'ID', id)), /flags=b /);
+    assert.equal(await r.call('CLIENT', 'UNBLOCK', id), 1);
+    assert.equal(await rd.read(), null);
+    const stream = propagated.filter((p) => p[1] !== 'FLUSHALL').map((p) => p[1]);
+    assert.deepEqual(stream, ['MULTI', 'RPUSH', 'PEXPIREAT', 'EXEC', 'DEL']);
+  } finally {
+    await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', 1);
+    rd.close();
+  }
+});
