@@ -205,10 +205,13 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
       c.reply.error(`ERR internal error while running '${spec.name}'`);
     }
   }
-  const usec = Math.round((performance.now() - start) * 1000);
+  const elapsed = performance.now() - start;
+  const usec = Math.round(elapsed * 1000);
   const stat = server.commandStats(spec.name);
   stat.calls++;
   stat.usec += usec;
+  // A command that blocked has its latency recorded when it is served.
+  if (c.blocked === null) server.recordLatency(stat, elapsed * 1e6);
   if (stats.totalErrorReplies > errorMark) stat.failed++;
   errorMark = stats.totalErrorReplies;
   stats.totalCommands++;

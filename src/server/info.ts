@@ -14,11 +14,31 @@
 
 import os from 'node:os';
 import { pubsubStats } from './pubsub.js';
-import type { Server } from './server.js';
+import type { CommandStat, Server } from './server.js';
 
 export const REDIS_VERSION = '7.0.15';
 
 type Fields = [string, string | number][];
+
+/** Buckets of the latency histograms: 1..9 ns, then 90 two-digit buckets per decade up to 1 s. */
+export const LATENCY_BUCKETS = 9 + 9 * 90;
+
+/** The bucket of a duration in nanoseconds (clamped to 1 ns .. 1 s as Redis clamps). */
+export function latencyBucket(ns: number): number {
+  const v = Math.min(1e9, Math.max(1, Math.floor(ns)));
+  if (v < 10) return v - 1;
+  const e = Math.floor(Math.log10(v));
+  const d = Math.floor(v / 10 ** (e - 1));
+  return 9 + (e - 1) * 90 + (Math.min(99, d) - 10);
+}
+
+/** The highest value (ns) a bucket stands for, as HDR histograms report percentiles. */
+export function latencyBucketValue(i: number): number {
+  if (i < 9) return i + 1;
+  const e = Math.floor((i - 9) / 90) + 1;
+  const d = ((i - 9) % 90) + 10;
+  return (d + 1) * 10 ** (e - 1) - 1;
+}
 
 /** The sections `INFO` (no argument) and `INFO default` print, in order. */
 const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'module_list', 'errorstats', 'cluster', 'keyspace'];
@@ -347,6 +367,36 @@ function commandstatsSection(server: Server): Fields {
   return out;
 }
 
+/** Redis's trimDoubleString of a %f percentile: 50.000000 → 50, 99.900000 → 99.9. */
+function trimPercentile(p: number): string {
+  return p.toFixed(6).replace(/\.?0+$/, '');
+}
+
+/** The duration (ns) at a percentile, as hdr_value_at_percentile finds it. */
+function valueAtPercentile(stat: CommandStat, p: number): number {
+  const hist = stat.latency!;
+  const target = Math.max(1, Math.floor((p / 100) * stat.latencyCount + 0.5));
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i]!;
+    if (seen >= target) return latencyBucketValue(i);
+  }
+  return 0;
+}
+
+function latencystatsSection(server: Server): Fields {
+  if (!server.config.bool('latency-tracking')) return [];
+  const percentiles = server.config.str('latency-tracking-info-percentiles').split(' ').filter((x) => x !== '').map(Number);
+  const out: Fields = [];
+  for (const name of [...server.allCommandStats().keys()].sort()) {
+    const s = server.allCommandStats().get(name)!;
+    if (s.latency === null || s.latencyCount === 0) continue;
+    const parts = percentiles.map((p) => `p${trimPercentile(p)}=${(valueAtPercentile(s, p) / 1000).toFixed(3)}`);
+    out.push([`latency_percentiles_usec_${safe(name)}`, parts.join(',')]);
+  }
+  return out;
+}
+
 function errorstatsSection(server: Server): Fields {
   const codes = [...server.errorStats.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return codes.map((code) => [`errorstat_${safe(code)}`, `count=${server.errorStats.get(code)}`]);
@@ -381,6 +431,8 @@ function builtIn(server: Server, name: string): Fields {
       return commandstatsSection(server);
     case 'errorstats':
       return errorstatsSection(server);
+    case 'latencystats':
+      return latencystatsSection(server);
     case 'cluster':
       return [['cluster_enabled', 0]];
     case 'keyspace':
@@ -417,10 +469,6 @@ export function genInfo(server: Server, args: readonly string[]): string {
   for (const [name, title] of ORDER) {
     const asked = all || wanted.has(name) || (name === 'modules' && wanted.has('module_list'));
     if (!asked) continue;
-    if (name === 'latencystats') {
-      emit(title, []);
-      continue;
-    }
     const registered = server.infoSections.get(name);
     emit(title, registered !== undefined ? registered() : builtIn(server, name));
   }

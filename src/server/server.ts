@@ -19,6 +19,7 @@ import type { Clock } from '../store/store.js';
 import { BlockingManager } from './blocking.js';
 import { Client } from './client.js';
 import { call, execute, mayReplicate } from './dispatch.js';
+import { LATENCY_BUCKETS, latencyBucket } from './info.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
@@ -30,6 +31,13 @@ export interface CommandStat {
   usec: number;
   rejected: number;
   failed: number;
+  /**
+   * Latency histogram (INFO latencystats) with two significant digits per bucket, in
+   * nanoseconds from 1 ns to 1 s as Redis's; null until the command ran with
+   * latency-tracking on. See latencyBucket().
+   */
+  latency: number[] | null;
+  latencyCount: number;
 }
 
 export interface SlowlogEntry {
@@ -421,10 +429,18 @@ export class Server {
   commandStats(name: string): CommandStat {
     let s = this.cmdStats.get(name);
     if (s === undefined) {
-      s = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+      s = { calls: 0, usec: 0, rejected: 0, failed: 0, latency: null, latencyCount: 0 };
       this.cmdStats.set(name, s);
     }
     return s;
+  }
+
+  /** Records one run of a command for INFO latencystats, when latency-tracking is on. */
+  recordLatency(stat: CommandStat, ns: number): void {
+    if (!this.config.bool('latency-tracking')) return;
+    if (stat.latency === null) stat.latency = new Array<number>(LATENCY_BUCKETS).fill(0);
+    stat.latency[latencyBucket(ns)]!++;
+    stat.latencyCount++;
   }
 
   allCommandStats(): ReadonlyMap<string, CommandStat> {

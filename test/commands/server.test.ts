@@ -119,6 +119,26 @@ describe('INFO', () => {
     assert.match((await c.call('INFO', 'commandstats')) as string, /cmdstat_client\|id:calls=1,/);
   });
 
+  test('latencystats reports the configured percentiles per command', async () => {
+    const c = await amber.client();
+    await c.call('CONFIG', 'RESETSTAT');
+    await c.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9');
+    await c.call('SET', 'lat', 'v');
+    await c.call('DEBUG', 'SLEEP', '0.05');
+    const info = (await c.call('INFO', 'latencystats')) as string;
+    assert.match(info, /^# Latencystats\r\n/);
+    assert.match(info, /latency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/);
+    const p50 = Number(/latency_percentiles_usec_debug:p50=([\d.]+)/.exec(info)![1]);
+    assert.ok(p50 >= 50000 && p50 < 60000, String(p50));
+    await c.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '0.0 50.0 100.0');
+    assert.match((await c.call('INFO', 'latencystats')) as string, /latency_percentiles_usec_set:p0=[\d.]+,p50=[\d.]+,p100=[\d.]+\r\n/);
+    await c.call('CONFIG', 'SET', 'latency-tracking', 'no');
+    assert.equal(await c.call('INFO', 'latencystats'), '# Latencystats\r\n');
+    await c.call('CONFIG', 'SET', 'latency-tracking', 'yes', 'latency-tracking-info-percentiles', '50 99 99.9');
+    await c.call('CONFIG', 'RESETSTAT');
+    assert.doesNotMatch((await c.call('INFO', 'latencystats')) as string, /usec_set/);
+  });
+
   test('keyspace lists non-empty databases', async () => {
     const c = await amber.client();
     await c.call('SELECT', 7);
