@@ -918,29 +918,24 @@ function zsetOpGeneric(c: Ctx, argv: readonly string[], dst: string | null, numk
 }
 
 /**
- * ZDIFF into result; returns the longest member length Redis would record for the
- * listpack check. Redis picks one of two algorithms by estimated work, and only the first
- * records lengths (the second leaves 0): a quirk visible in the stored encoding.
+ * ZDIFF into result: the members of the first input found in no other input (none at all
+ * when the first input appears again among the others, as Redis's algorithm choice makes
+ * it). Returns the longest member length, for the listpack check.
  */
 function zdiff(srcs: Source[], result: RZSet): number {
   const first = srcs[0]!;
   if (first.size === 0) return 0;
-  let algoOne = 0;
-  let algoTwo = 0;
-  for (let j = 0; j < srcs.length; j++) {
+  for (let j = 1; j < srcs.length; j++) {
     const s = srcs[j]!;
-    if (j > 0 && ((first.z !== null && s.z === first.z) || (first.s !== null && s.s === first.s))) return 0;
-    algoOne += first.size;
-    algoTwo += s.size;
+    if ((first.z !== null && s.z === first.z) || (first.s !== null && s.s === first.s)) return 0;
   }
-  algoOne = Math.floor(algoOne / 2);
   let maxLen = 0;
   forEachInSource(first, (member, score) => {
     for (let k = 1; k < srcs.length; k++) if (sourceScore(srcs[k]!, member) !== undefined) return;
     result.zadd(member, score, 0);
     if (member.length > maxLen) maxLen = member.length;
   });
-  return algoOne <= algoTwo ? maxLen : 0;
+  return maxLen;
 }
 
 function zunionstore(c: Ctx, args: Args): void {

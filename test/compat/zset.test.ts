@@ -324,3 +324,75 @@ test('SORT BY with LIMIT orders ties as Redis does (partial quicksort), on long 
   }
   await compare(cmds, 'long lists');
 });
+
+test('edge cases reply byte for byte as Redis', { skip }, async () => {
+  const cmds: Cmd[] = [
+    ['FLUSHALL'],
+    ['ZADD', 'z', 1, 'a', 2, 'b', 3, 'c'],
+    ['ZRANGESTORE', 'z', 'z', 1, -1],
+    ['ZRANGE', 'z', 0, -1, 'WITHSCORES'],
+    ['ZINTERSTORE', 'z', 2, 'z', 'z', 'WEIGHTS', 2, 3],
+    ['ZRANGE', 'z', 0, -1, 'WITHSCORES'],
+    ['SADD', 's', 'a', 'b'],
+    ['ZUNIONSTORE', 'u', 2, 's', 'z', 'WEIGHTS', 'inf', 0],
+    ['ZRANGE', 'u', 0, -1, 'WITHSCORES'],
+    ['ZUNION', 2, 's', 'z', 'WEIGHTS', '-inf', 'inf', 'AGGREGATE', 'MAX', 'WITHSCORES'],
+    ['ZADD', 'h', '0x1p-1074', 'tiny', '0x1.8p1', 'x', '0X10', 'y'],
+    ['ZADD', 'h', '0x1p-1075', 'zero'],
+    ['ZADD', 'h', '1e308', 'big'],
+    ['ZINCRBY', 'h', '1e308', 'big'],
+    ['ZRANGE', 'h', 0, -1, 'WITHSCORES'],
+    ['ZSCORE', 'h', 'tiny'],
+    ['ZRANGEBYSCORE', 'h', '1\x00junk', '+inf'],
+    ['ZRANGEBYSCORE', 'h', '(0x1.8p1', 'inf'],
+    ['ZRANGEBYLEX', 'h', '+\x00', '-'],
+    ['ZCOUNT', 'h', '-inf', '+inf'],
+    ['ZRANGE', 'z', 0, -1, 'LIMIT', 0, -1],
+    ['ZRANGE', 'z', 0, -1, 'LIMIT', 0, 1],
+    ['ZRANGE', 'h', '(1', '+inf', 'BYSCORE', 'LIMIT', 0, -1, 'WITHSCORES'],
+    ['ZINTERCARD', 1, 'z', 'LIMIT', 0],
+    ['ZINTERCARD', 1, 'z', 'LIMIT', 'x'],
+    ['ZMPOP', 1, 'z', 'MIN', 'COUNT', '9223372036854775807'],
+    ['ZADD', 'e', 0, '', 1, '\x00', 2, '\xff\xfe'],
+    ['ZRANGE', 'e', '-', '+', 'BYLEX'],
+    ['ZPOPMAX', 'e', '9223372036854775807'],
+    ['ZADD', 'nokey', 'XX', 'INCR', 1, 'a'],
+    ['ZADD', 'nokey', 'XX', 1, 'a'],
+    ['EXISTS', 'nokey'],
+    ['ZRANDMEMBER', 'h', 0, 'WITHSCORES'],
+    ['ZRANDMEMBER', 'h', '4611686018427387904', 'WITHSCORES'],
+    ['ZRANDMEMBER', 'h', '4611686018427387903', 'WITHSCORES'],
+    ['ZREMRANGEBYRANK', 'h', '-9223372036854775808', '9223372036854775807'],
+    ['EXISTS', 'h'],
+    ['ZADD', 'n', '-0', 'a'],
+    ['ZSCORE', 'n', 'a'],
+    ['ZINCRBY', 'n', '-0', 'a'],
+    ['ZADD', 'big', 0, 'x'.repeat(70), '-0', 'neg'],
+    ['ZSCORE', 'big', 'neg'],
+    ['ZRANGE', 'big', 0, -1, 'WITHSCORES'],
+    ['OBJECT', 'ENCODING', 'big'],
+    ['ZDIFFSTORE', 'd', 1, 'big'],
+    ['OBJECT', 'ENCODING', 'd'],
+    ['ZADD', 'd1', 1, 'x'.repeat(70), 2, 'b', 3, 'c', 4, 'd', 5, 'e', 6, 'f', 7, 'g', 8, 'h', 9, 'i', 10, 'j'],
+    ['ZADD', 'd2', 1, 'zz'],
+    ['ZADD', 'd3', 1, 'yy'],
+    ['ZDIFFSTORE', 'd', 3, 'd1', 'd2', 'd3'],
+    ['OBJECT', 'ENCODING', 'd'],
+    ['ZDIFFSTORE', 'd', 1, 'd1'],
+    ['OBJECT', 'ENCODING', 'd'],
+    ['ZRANGE', 'd', 0, 2],
+    ['ZSCAN', 'd1', '0', 'COUNT', '1000', 'MATCH', '*'],
+    ['ZADD', 'lp', '100000000000000000', 'a', '1e19', 'b', '4611686018427387904', 'c', '4611686018427387905', 'd', '-4611686018427387904', 'e'],
+    ['ZSCAN', 'lp', 0],
+    ['ZRANGE', 'lp', 0, -1, 'WITHSCORES'],
+  ];
+  await compare(cmds, 'edge cases');
+  await a.callRaw('HELLO', '3');
+  await r.callRaw('HELLO', '3');
+  try {
+    await compare(cmds, 'edge cases (RESP3)');
+  } finally {
+    await a.callRaw('HELLO', '2');
+    await r.callRaw('HELLO', '2');
+  }
+});
