@@ -396,10 +396,10 @@ export class Snapshot<C = unknown> {
         } else {
           if (bucket !== undefined) {
             const handled = st.handled.size === 0 ? null : st.handled;
-            for (const [key, value] of bucket) {
-              if (handled !== null && handled.has(key)) continue;
-              this.emit(st, key, value);
-            }
+            // forEach: no [key, value] array per entry.
+            bucket.forEach((value, key) => {
+              if (handled === null || !handled.has(key)) this.emit(st, key, value);
+            });
             sinceCheck += bucket.size;
           } else {
             sinceCheck++;
