@@ -309,7 +309,7 @@ export function writeZset(c: Ctx, key: string): RZSet | undefined {
   throw new ReplyError(E.wrongType);
 }
 
-/** After removals: deletes the key when the set is empty (with its `del` event). */
+/** After removals: deletes the key when the set is empty; the caller emits the `del` event. */
 function dropIfEmpty(c: Ctx, key: string, z: RZSet): boolean {
   if (z.size !== 0) return false;
   c.db.delete(key);
