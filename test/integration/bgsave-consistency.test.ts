@@ -189,8 +189,10 @@ test('BGSAVE under concurrent writes, deletes, expiries, renames, FLUSHDB and SW
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]!.toFixed(2);
     t.diagnostic(`BGSAVE of ${N} keys took ${tookMs} ms with ${total} concurrent writes; GET latency p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms over ${latencies.length} GETs`);
-    // Loose bound for shared CI machines: clients are served between slices, not after the save.
-    assert.ok(Number(p(0.5)) < 50, `p50 GET latency ${p(0.5)} ms`);
+    // Loose bounds for shared CI machines: clients are served between slices, not after the
+    // save (a blocking save would answer one GET after the whole save).
+    assert.ok(latencies.length >= 20, `only ${latencies.length} GETs answered during the save`);
+    assert.ok(Number(p(0.5)) < 500, `p50 GET latency ${p(0.5)} ms`);
   } finally {
     await amber.stop();
   }
