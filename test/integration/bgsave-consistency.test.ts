@@ -117,6 +117,32 @@ function populate(store: Store): void {
   }
 }
 
+/**
+ * In-place changes through every family's write commands (each must call the snapshot hook
+ * before changing a value): the key of the right type near index i.
+ */
+function pick(r: () => number, i: number, key: string): (string | number)[] {
+  const base = i - (i % 10);
+  const list = `key:${base}`;
+  const hash = `key:${base + 1}`;
+  const set = `key:${base + 2}`;
+  const zset = `key:${base + 3}`;
+  const str = `key:${base + 4}`;
+  const other = `key:${Math.floor(r() * N)}`;
+  const cmds: (string | number)[][] = [
+    ['APPEND', str, 'more'], ['SETRANGE', str, 2, 'zz'], ['GETDEL', str], ['GETEX', str, 'PX', 100000], ['INCRBY', key, 3],
+    ['LPOP', list], ['RPOP', list], ['LSET', list, 0, 'set'], ['LTRIM', list, 1, -1], ['LREM', list, 0, `${base}-1`],
+    ['LINSERT', list, 'BEFORE', `${base}-2`, 'ins'], ['LMOVE', list, other, 'LEFT', 'RIGHT'], ['RPOPLPUSH', list, list],
+    ['HINCRBY', hash, 'n', 2], ['HDEL', hash, 'a'], ['HSETNX', hash, 'z', 'v'], ['HINCRBYFLOAT', hash, 'f', '1.5'],
+    ['SPOP', set], ['SREM', set, String(base + 2)], ['SMOVE', set, other, String(base + 3)], ['SINTERSTORE', other, set, set],
+    ['SUNIONSTORE', set, set, other], ['SDIFFSTORE', other, set, key],
+    ['ZINCRBY', zset, 2, 'm'], ['ZREM', zset, 'm'], ['ZPOPMIN', zset], ['ZUNIONSTORE', other, 1, zset], ['ZREMRANGEBYRANK', zset, 0, 0],
+    ['COPY', key, other, 'REPLACE'], ['UNLINK', key], ['EXPIRE', key, 1000, 'NX'], ['PEXPIREAT', key, Date.now() + 50],
+    ['SORT', list, 'ALPHA', 'STORE', other], ['RENAMENX', key, other], ['SET', key, 'x', 'GET', 'KEEPTTL'], ['SETEX', key, 100, 'v'],
+  ];
+  return cmds[Math.floor(r() * cmds.length)]!;
+}
+
 /** One client's stream of writes: pipelined batches until told to stop. */
 async function hammer(c: TestClient, seed: number, stop: () => boolean): Promise<number> {
   const r = rng(seed);
@@ -127,7 +153,8 @@ async function hammer(c: TestClient, seed: number, stop: () => boolean): Promise
       const i = Math.floor(r() * N * 1.1);
       const key = `key:${i}`;
       const x = r();
-      if (x < 0.25) batch.push(['SET', key, 'new-' + seed + '-' + sent]);
+      if (x < 0.2) batch.push(['SET', key, 'new-' + seed + '-' + sent]);
+      else if (x < 0.25) batch.push(pick(r, i, key), pick(r, i, key), pick(r, i, key));
       else if (x < 0.4) batch.push(['DEL', key]);
       else if (x < 0.5) batch.push(['PEXPIRE', key, 1 + Math.floor(r() * 100)]);
       else if (x < 0.55) batch.push(['PERSIST', key]);
@@ -139,8 +166,8 @@ async function hammer(c: TestClient, seed: number, stop: () => boolean): Promise
       else if (x < 0.9) batch.push(['MOVE', key, '1']);
       else if (x < 0.93) batch.push(['SELECT', 1], ['SET', key, 'db1'], ['SELECT', 0]);
       else if (x < 0.96) batch.push(['SELECT', 2], ['FLUSHDB'], ['SET', key, 'after-flush'], ['SELECT', 0]);
-      else if (x < 0.98) batch.push(['SWAPDB', '1', '2']);
-      else batch.push(['INCR', key]);
+      else if (x < 0.97) batch.push(['SWAPDB', '1', '2']);
+      else batch.push(pick(r, i, key));
     }
     await Promise.all(batch.map((cmd) => c.call(...cmd)));
     sent += batch.length;
