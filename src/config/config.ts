@@ -229,7 +229,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   { name: 'protected-mode', kind: 'bool', default: YES, inert: true },
   { name: 'rdbcompression', kind: 'bool', default: YES },
   { name: 'rdb-del-sync-files', kind: 'bool', default: NO, inert: true },
-  { name: 'activerehashing', kind: 'bool', default: YES, inert: true },
+  { name: 'activerehashing', kind: 'bool', default: YES }, // the cron finishes idle Dict resizes (rdb-persistence wiring)
   { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: YES },
   { name: 'set-proc-title', kind: 'bool', default: YES, immutable: true, inert: true },
   { name: 'dynamic-hz', kind: 'bool', default: YES, inert: true },
