@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../../src/store/store.js';
@@ -333,6 +333,44 @@ test('an unwritable dir fails BGSAVE, refuses writes with MISCONF (reads still w
   assert.equal(await c.call('BGSAVE'), 'Background saving started');
   await waitFor(async () => (await info(c, 'rdb_last_bgsave_status')) === 'ok', 3000, 'bgsave recovers');
   assert.equal(await c.call('SET', 'k', 'v3'), 'OK');
+  await a.stop();
+});
+
+test('a full disk (ENOSPC) fails SAVE and BGSAVE with Redis\'s log lines, keeps the old file and the server up', async () => {
+  const lines: string[] = [];
+  const a = await startAmber({ save: '3600 1', logger: (l: string) => lines.push(l) });
+  const c = await a.client();
+  await c.call('SET', 'k', 'v');
+  assert.equal(await c.call('SAVE'), 'OK');
+  const original = readFileSync(join(a.dir, 'dump.rdb'));
+  await c.call('SET', 'k', 'v2');
+  const enospc = (): NodeJS.ErrnoException => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+  const realWrite = fs.write;
+  const realWriteSync = fs.writeSync;
+  (fs as { write: unknown }).write = (...args: unknown[]) => {
+    const cb = args[args.length - 1] as (e: Error | null, n?: number) => void;
+    setImmediate(() => cb(enospc()));
+  };
+  (fs as { writeSync: unknown }).writeSync = () => {
+    throw enospc();
+  };
+  try {
+    assert.deepEqual(await c.call('SAVE'), new ErrorReply('ERR'));
+    assert.ok(lines.some((l) => l.includes('Write error saving DB on disk(write): No space left on device')), lines.join('\n'));
+    assert.equal(await c.call('BGSAVE'), 'Background saving started');
+    await waitFor(async () => (await info(c, 'rdb_last_bgsave_status')) === 'err', 3000, 'failed bgsave');
+    assert.ok(lines.some((l) => l.includes('Background saving error')));
+    assert.ok((await c.call('SET', 'k', 'v3')) instanceof ErrorReply, 'MISCONF');
+    assert.equal(await c.call('GET', 'k'), 'v2');
+  } finally {
+    (fs as { write: unknown }).write = realWrite;
+    (fs as { writeSync: unknown }).writeSync = realWriteSync;
+  }
+  assert.deepEqual(readFileSync(join(a.dir, 'dump.rdb')), original, 'old file intact');
+  assert.deepEqual(readdirSync(a.dir).filter((f) => f.startsWith('temp-')), [], 'temp files removed');
+  assert.equal(await c.call('BGSAVE'), 'Background saving started');
+  await waitFor(async () => (await info(c, 'rdb_last_bgsave_status')) === 'ok', 3000, 'recovered');
+  assert.equal(await c.call('SET', 'k', 'v4'), 'OK');
   await a.stop();
 });
 
