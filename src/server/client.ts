@@ -180,6 +180,26 @@ export class Client {
     store.hooks.keyspaceEvent(type, event, key, db.id);
   }
 
+  /**
+   * Output ranges of the current command written with `pushOut` (kept by CLIENT REPLY
+   * OFF/SKIP); null when there are none.
+   */
+  pushRanges: [number, number][] | null = null;
+
+  /**
+   * Writes out-of-band output (pub/sub confirmations and messages, RESP3 pushes) that CLIENT
+   * REPLY OFF/SKIP must not silence, as Redis's CLIENT_PUSHING. Output written outside a
+   * command of this client (a message published by another) is never silenced anyway.
+   */
+  pushOut(write: () => void): void {
+    const start = this.reply.out.length;
+    write();
+    if (this.current !== null && this.replyMode !== 'on') {
+      if (this.pushRanges === null) this.pushRanges = [];
+      this.pushRanges.push([start, this.reply.out.length]);
+    }
+  }
+
   /** Hides argument i of the current command from the slow log and MONITOR (passwords). */
   redact(i: number): void {
     if (this.redacted === null) this.redacted = new Set();
@@ -232,8 +252,7 @@ export class Client {
   flush(): void {
     const out = this.reply.out;
     this.reply.out = '';
-    // CLIENT REPLY OFF also silences out-of-band output (pub/sub messages).
-    this.writeOut(this.replyMode === 'off' ? '' : out);
+    this.writeOut(out);
   }
 
   /** Writes output taken earlier (possibly held back for durability) and honours a pending close. */

@@ -70,16 +70,24 @@ export function mayReplicate(spec: CommandSpec, c: Client): boolean {
 
 /**
  * Processes one request from a client, then applies CLIENT REPLY OFF/SKIP to what the
- * command wrote (Redis drops those replies at the source; here they are cut off after).
+ * command wrote (Redis drops those replies at the source; here they are cut off after),
+ * keeping output written with `Client.pushOut`.
  */
 export function execute(server: Server, c: Client, argv: string[]): void {
   const mark = c.reply.out.length;
   processCommand(server, c, argv);
   if (c.postponed !== null) return;
   if (c.replyMode !== 'on') {
-    if (c.reply.out.length > mark) c.reply.out = c.reply.out.slice(0, mark);
+    const out = c.reply.out;
+    if (out.length > mark) {
+      // Keep what was written as push output (pub/sub), drop the command's replies.
+      let kept = out.slice(0, mark);
+      for (const [from, to] of c.pushRanges ?? []) if (from >= mark) kept += out.slice(from, to);
+      c.reply.out = kept;
+    }
     if (c.replyMode === 'skip') c.replyMode = 'on';
   }
+  c.pushRanges = null;
   if (c.replySkipNext) {
     c.replySkipNext = false;
     if (c.replyMode === 'on') c.replyMode = 'skip';

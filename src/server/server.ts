@@ -141,6 +141,8 @@ export class Server {
   /** Reports whether a background RDB save is running (installed by the RDB persistence wiring). */
   backgroundSaveRunning: () => boolean = () => false;
   private cronTimer: NodeJS.Timeout | null = null;
+  /** latency-tracking, kept here for the per-command hot path. */
+  private latencyTracking = true;
   /** DEBUG PAUSE-CRON 1: periodic jobs are skipped. */
   cronPaused = false;
   private resolveClosed!: () => void;
@@ -168,6 +170,8 @@ export class Server {
     config.onApply('port', () => this.applyListen('Unable to listen on this port. Check server logs.'));
     config.onApply('bind', () => this.applyListen('Failed to bind to specified addresses.'));
     this.cronJobs.push(() => this.clientsCron());
+    this.latencyTracking = config.bool('latency-tracking');
+    config.on('latency-tracking', (v) => (this.latencyTracking = v as boolean));
   }
 
   log(level: LogLevel, msg: string): void {
@@ -437,7 +441,7 @@ export class Server {
 
   /** Records one run of a command for INFO latencystats, when latency-tracking is on. */
   recordLatency(stat: CommandStat, ns: number): void {
-    if (!this.config.bool('latency-tracking')) return;
+    if (!this.latencyTracking) return;
     if (stat.latency === null) stat.latency = new Array<number>(LATENCY_BUCKETS).fill(0);
     stat.latency[latencyBucket(ns)]!++;
     stat.latencyCount++;
