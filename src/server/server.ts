@@ -132,7 +132,11 @@ export class Server {
   readonly infoSections = new Map<string, () => [string, string | number][]>();
   /** Receives each propagated command (the AOF and, later, replicas). */
   readonly feeds: ((dbid: number, argv: string[]) => void)[] = [];
-  /** Set when writes must be refused (e.g. MISCONF after a failed save); returns an error line. */
+  /**
+   * Disk-error refusals (MISCONF after a failed save or AOF write): each returns an error line
+   * or null. Applied, as Redis's writeCommandsDeniedByDiskError, to write commands, to an
+   * EXEC holding writes, and to PING.
+   */
   readonly writeGuards: (() => string | null)[] = [];
   /** Until this time (ms) clients are paused (CLIENT PAUSE), 0 when not paused; see pauseType. */
   pauseUntil = 0;
