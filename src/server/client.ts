@@ -358,6 +358,8 @@ export class Client {
       // connection (a peer that keeps sending gets a reset, not a half-open socket).
       s.pause();
       s.end(() => s.destroy());
+      // A peer that reads nothing would keep the output (and the socket) forever.
+      setTimeout(() => s.destroy(), 5000).unref();
     }
   }
 }
