@@ -567,6 +567,27 @@ describe('limits', () => {
     }
   });
 
+  test('client-output-buffer-limit closes a client over the soft limit for longer than its seconds', async () => {
+    const s = await startAmber({ 'client-output-buffer-limit': 'normal 0 100kb 1' });
+    try {
+      const c = await s.client();
+      await c.call('SET', 'big', 'x'.repeat(100000));
+      const id = (await c.call('CLIENT', 'ID')) as number;
+      c.socket.pause();
+      for (let i = 0; i < 100; i++) c.send('GET', 'big');
+      await waitFor(() => s.server.clients.get(id)!.obufSoftSince > 0, 5000, 'the soft limit to be reached');
+      assert.ok(s.server.clients.has(id), 'still connected within the soft seconds');
+      const since = s.server.clients.get(id)!.obufSoftSince;
+      await waitFor(() => Date.now() - since > 1100, 3000, 'the soft seconds to pass');
+      c.send('GET', 'big');
+      await waitFor(() => !s.server.clients.has(id), 5000, 'the client to be closed');
+      c.socket.resume();
+      await c.closed(10000);
+    } finally {
+      await s.stop();
+    }
+  });
+
   test('client-query-buffer-limit closes a client whose unparsed input grows too big', async () => {
     const s = await startAmber({ 'client-query-buffer-limit': '1mb' });
     try {
