@@ -6,7 +6,7 @@
 
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAmber, type TestAmber } from '../helpers/servers.js';
+import { startAmber, waitFor, type TestAmber } from '../helpers/servers.js';
 import { ErrorReply, type TestClient } from '../helpers/resp.js';
 
 /** The store's clock: tests move time by hand. */
@@ -468,6 +468,18 @@ test('SWAPDB exchanges two databases for every client', async () => {
   await c.call('SELECT', '0');
   assert.equal(await c.call('GET', 'in1'), 'b');
   assert.equal(await c.call('SWAPDB', '3', '3'), 'OK');
+});
+
+test('SWAPDB serves a client blocked on a key the swap brings in', async () => {
+  await c.call('SELECT', '1');
+  await c.call('ZADD', 'z', '1', 'm');
+  await c.call('SELECT', '0');
+  const waiter = await amber.client();
+  waiter.send('BZPOPMIN', 'z', '0');
+  await waitFor(() => amber.server.clients.size > 0 && [...amber.server.clients.values()].some((x) => x.blocked !== null), 5000, 'the client to block');
+  assert.equal(await c.call('SWAPDB', '0', '1'), 'OK');
+  assert.deepEqual(await waiter.read(), ['z', 'm', '1']);
+  waiter.close();
 });
 
 test('SWAPDB errors name the bad index', async () => {
