@@ -39,6 +39,8 @@ const LP_EMPTY_BYTES = 7;
 /** Redis FILL_MAX: the largest positive fill. */
 const FILL_MAX = 32767;
 const DEFAULT_PACKED_THRESHOLD = 1 << 30;
+/** Nodes below this many elements grow by exact-size copies (see QNode.pushBack). */
+const SMALL_NODE = 16;
 
 let packedThreshold = DEFAULT_PACKED_THRESHOLD;
 
@@ -151,11 +153,23 @@ class QNode {
   }
 
   pushBack(v: string): void {
-    this.a.push(v);
+    if (this.n < SMALL_NODE) {
+      // Exact-size copy: V8 would grow a small array by 16 slots (most lists are short).
+      this.a = (this.s === 0 ? this.a : this.a.slice(this.s)).concat(v);
+      this.s = 0;
+    } else {
+      this.a.push(v);
+    }
     this.n++;
   }
 
   pushFront(v: string): void {
+    if (this.n < SMALL_NODE) {
+      this.a = [v as string | undefined].concat(this.s === 0 ? this.a : this.a.slice(this.s));
+      this.s = 0;
+      this.n++;
+      return;
+    }
     if (this.s === 0) {
       // Re-create with slack at the front: amortized O(1) head pushes.
       const slack = Math.max(4, this.n);
@@ -246,7 +260,6 @@ export class RList {
   private head: QNode | null = null;
   private tail: QNode | null = null;
   private count = 0;
-  private nodeCount = 0;
   /** list-max-listpack-size when the list was created (Redis quicklist->fill). */
   readonly fill: number;
 
@@ -258,9 +271,12 @@ export class RList {
     return this.count;
   }
 
-  /** Number of quicklist nodes. */
+  /** Number of quicklist nodes (DEBUG OBJECT ql_nodes). */
   get nodesLength(): number {
-    return this.nodeCount;
+    // Walked, not stored: one field less on every list (most lists have one node).
+    let n = 0;
+    for (let node = this.head; node !== null; node = node.next) n++;
+    return n;
   }
 
   /** Redis 7.0 encodes every list as a quicklist. */
@@ -309,7 +325,6 @@ export class RList {
       old.prev = node;
       if (this.head === old) this.head = node;
     }
-    this.nodeCount++;
   }
 
   /** Unlinks a node and forgets its elements. */
@@ -319,7 +334,6 @@ export class RList {
     if (node === this.tail) this.tail = node.prev;
     if (node === this.head) this.head = node.next;
     node.prev = node.next = null;
-    this.nodeCount--;
     this.count -= node.n;
   }
 
