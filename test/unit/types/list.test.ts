@@ -307,3 +307,23 @@ test('a million-element list costs little beyond its strings', () => {
   // One array slot (8 bytes) plus node overhead; the strings are shared with `strings`.
   assert.ok(perElement < 12, `${perElement.toFixed(1)} bytes per element beyond the strings`);
 });
+
+test('short lists cost about 200 bytes each (no growth slack in small nodes)', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const n = 100_000;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const lists: RList[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = new RList();
+    l.pushTail('a');
+    l.pushTail('b');
+    l.pushHead('c');
+    lists[i] = l;
+  }
+  gc();
+  const perList = (process.memoryUsage().heapUsed - before) / n - 8; // minus the slot in `lists`
+  assert.equal(lists[n - 1]!.length, 3);
+  assert.ok(perList < 260, `${perList.toFixed(0)} bytes per 3-element list`);
+});
