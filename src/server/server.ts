@@ -309,10 +309,7 @@ export class Server {
     for (const fn of this.clientCloseHooks) fn(c);
   }
 
-  /**
-   * Run when a client goes away (unwatch, unblock, unsubscribe), and by RESET, which
-   * returns a connection to its just-connected state: a hook must leave the client usable.
-   */
+  /** Run when a client goes away (unwatch, unblock, unsubscribe). */
   readonly clientCloseHooks: ((c: Client) => void)[] = [];
 
   /** Processes one request (the full dispatch checklist). */
