@@ -42,8 +42,25 @@ function isList(v: Value): v is RList {
   return typeof v !== 'string' && v.kind === 'list';
 }
 
-/** The list at key for reading: undefined when absent, WRONGTYPE for another type. */
+/**
+ * The list at key for a read command (Redis lookupKeyRead): undefined when absent (a
+ * keyspace miss, with a `keymiss` event), WRONGTYPE for another type (a hit).
+ */
 function readList(c: Ctx, key: string): RList | undefined {
+  const v = c.db.get(key);
+  const store = c.server.store;
+  if (v === undefined) {
+    store.stats.keyspaceMisses++;
+    store.hooks.keyspaceEvent('m', 'keymiss', key, c.db.id);
+    return undefined;
+  }
+  store.stats.keyspaceHits++;
+  if (!isList(v)) throw new ReplyError(E.wrongType);
+  return v;
+}
+
+/** The list at key for a write command (Redis lookupKeyWrite: no hit/miss statistics). */
+function peekList(c: Ctx, key: string): RList | undefined {
   const v = c.db.get(key);
   if (v === undefined) return undefined;
   if (!isList(v)) throw new ReplyError(E.wrongType);
@@ -426,7 +443,7 @@ function parseMpop(argv: readonly string[], numkeysAt: number): MpopArgs {
 function lmpop(c: Ctx, args: Args): void {
   const { keys, where, count } = parseMpop(args.argv, 1);
   for (const key of keys) {
-    const list = readList(c, key);
+    const list = peekList(c, key);
     if (list === undefined || list.length === 0) continue;
     popRangeWithKey(c, key, list, where, count);
     return;
@@ -465,7 +482,7 @@ function moveElement(c: Ctx, srcKey: string, src: RList, dstKey: string, from: W
 
 /** LMOVE/RPOPLPUSH: the element moved, or a null bulk when src is absent. */
 function move(c: Ctx, srcKey: string, dstKey: string, from: Where, to: Where): void {
-  const src = readList(c, srcKey);
+  const src = peekList(c, srcKey);
   if (src === undefined || src.length === 0) {
     c.reply.nullBulk();
     return;
@@ -495,7 +512,7 @@ function bpop(c: Ctx, args: Args, where: Where): void {
   const timeoutMs = parseTimeout(argv[argv.length - 1]!);
   const keys = argv.slice(1, -1) as string[];
   for (const key of keys) {
-    const list = readList(c, key);
+    const list = peekList(c, key);
     if (list === undefined || list.length === 0) continue;
     c.db.getForWrite(key);
     const value = list.pop(where)!;
@@ -546,7 +563,7 @@ function blmpop(c: Ctx, args: Args): void {
   const { keys, where, count } = parseMpop(argv, 2);
   const timeoutMs = parseTimeout(argv[1]!);
   for (const key of keys) {
-    const list = readList(c, key);
+    const list = peekList(c, key);
     if (list === undefined || list.length === 0) continue;
     popRangeWithKey(c, key, list, where, count);
     return;
@@ -575,7 +592,7 @@ function blmpop(c: Ctx, args: Args): void {
  * RPOPLPUSH), else blocks on the source.
  */
 function bmove(c: Ctx, srcKey: string, dstKey: string, from: Where, to: Where, timeoutMs: number, rpoplpushForm: boolean): void {
-  const src = readList(c, srcKey);
+  const src = peekList(c, srcKey);
   if (src !== undefined && src.length > 0) {
     const argv = c.current?.argv ?? [];
     moveElement(c, srcKey, src, dstKey, from, to);

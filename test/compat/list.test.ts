@@ -420,13 +420,14 @@ test('blocked clients are served in the same order with the same replies as Redi
   }
 });
 
-test('list commands emit the same keyspace notifications as Redis, in order', { skip }, async () => {
+test('list commands emit the same keyspace notifications and hit/miss counts as Redis', { skip }, async () => {
   await reset(-2);
   const subA = await amber.client();
   const subR = await redis.client();
   await subA.call('PSUBSCRIBE', '__key*__:*');
   await subR.call('PSUBSCRIBE', '__key*__:*');
-  await same(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], 'config');
+  await same(['CONFIG', 'SET', 'notify-keyspace-events', 'KEAm'], 'config');
+  await same(['CONFIG', 'RESETSTAT'], 'resetstat');
   const next = generator(prng(21));
   try {
     for (let i = 0; i < 400; i++) {
@@ -434,6 +435,14 @@ test('list commands emit the same keyspace notifications as Redis, in order', { 
       if (blockingCommand(cmd)) continue;
       await same(cmd, `notifications step ${i}`);
     }
+    // Read commands count keyspace hits and misses, write commands do not.
+    const stat = async (c: TestClient, name: string): Promise<string> => {
+      const m = new RegExp(`\\r\\n${name}:(\\d+)`).exec(String(await c.call('INFO', 'stats')));
+      assert.ok(m !== null, `INFO stats has ${name}`);
+      return m[1]!;
+    };
+    assert.equal(await stat(a, 'keyspace_hits'), await stat(r, 'keyspace_hits'));
+    assert.equal(await stat(a, 'keyspace_misses'), await stat(r, 'keyspace_misses'));
     // The marker's own event ends the stream.
     await same(['SET', '__end__', 'x'], 'marker');
   } finally {
