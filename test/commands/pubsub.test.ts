@@ -238,9 +238,8 @@ test('a RESP3 client receives its own publications', async () => {
 });
 
 // Redis 7.0 writes pub/sub output with CLIENT_PUSHING, which bypasses CLIENT REPLY OFF (see
-// pubsub.tcl "PubSub messages with CLIENT REPLY OFF"). Client.flush currently drops all
-// output of a client with replies off, so this waits for that to change.
-test('subscription replies and messages are not silenced by CLIENT REPLY OFF', { todo: 'Client.flush silences pushes under CLIENT REPLY OFF' }, async () => {
+// pubsub.tcl "PubSub messages with CLIENT REPLY OFF").
+test('subscription replies and messages are not silenced by CLIENT REPLY OFF', async () => {
   const s = await client();
   await s.call('HELLO', '3');
   s.send('CLIENT', 'REPLY', 'OFF');
