@@ -29,8 +29,12 @@ debugSubcommands.set('loadaof', (c: Ctx) => {
     return;
   }
   aof.log?.syncNow();
-  for (const db of c.server.store.dbs) db.flush();
+  const store = c.server.store;
+  for (const db of store.dbs) db.flush();
   aof.load();
+  // Reloading is not a change to log: like Redis, reset the dirty counter and propagate nothing.
+  store.dirty = 0;
+  c.noPropagate = true;
   c.reply.ok();
 });
 

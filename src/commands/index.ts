@@ -18,6 +18,7 @@ import { commands as persistence } from './persistence.js';
 import { commands as dump } from './dump.js';
 import { commands as debug } from './debug.js';
 import { commands as aof } from './aof.js';
+import { commands as memory } from './memory.js';
 import { commands as pubsub } from './pubsub.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -35,6 +36,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...dump,
   ...debug,
   ...aof,
+  ...memory,
   ...pubsub,
 ];
 

@@ -170,7 +170,7 @@ export const commands: CommandSpec[] = [
       { name: 'pubsub|numpat', arity: 2, flags: ['pubsub', 'loading', 'stale'], keys: NO_KEYS, acl: ['pubsub'], group: 'pubsub', since: '2.8.0', summary: 'Returns the number of distinct pattern subscriptions.', handler: pubsubNumpat },
       { name: 'pubsub|shardchannels', arity: -2, flags: ['pubsub', 'loading', 'stale'], keys: NO_KEYS, acl: ['pubsub'], group: 'pubsub', since: '7.0.0', summary: 'Lists the active shard channels, optionally matching a pattern.', handler: pubsubShardchannels },
       { name: 'pubsub|shardnumsub', arity: -2, flags: ['pubsub', 'loading', 'stale'], keys: NO_KEYS, acl: ['pubsub'], group: 'pubsub', since: '7.0.0', summary: 'Returns the subscriber counts of shard channels.', handler: pubsubShardnumsub },
-      { name: 'pubsub|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, acl: ['pubsub'], group: 'pubsub', since: '6.2.0', summary: 'Shows what PUBSUB can do.', handler: pubsubHelp },
+      { name: 'pubsub|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, group: 'pubsub', since: '6.2.0', summary: 'Shows what PUBSUB can do.', handler: pubsubHelp },
     ],
   },
 ];

@@ -231,7 +231,13 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   }
   if (store.dirty !== dirtyBefore && !c.noPropagate) {
     const effects = c.propagateAs ?? [argv];
-    for (const eff of effects) server.propagate(c.db.id, eff);
+    const dbid = c.db.id;
+    // Several effects of one command are one atomic unit in the AOF and on replicas, as
+    // Redis 7.0's propagatePendingCommands wraps them; inside EXEC the transaction wraps.
+    const wrap = effects.length > 1 && c.multi === null;
+    if (wrap) server.propagate(dbid, ['MULTI']);
+    for (const eff of effects) server.propagate(dbid, eff);
+    if (wrap) server.propagate(dbid, ['EXEC']);
   }
   c.propagateAs = null;
   c.current = prevCurrent;
