@@ -11,7 +11,7 @@
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,7 +28,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, only: null, sections: ['throughput', 'memory'], markdown: null };
+  const a: Args = { quick: false, only: null, sections: ['throughput', 'memory', 'collections', 'persistence', 'aof'], markdown: null };
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
     if (w === '--quick') a.quick = true;
@@ -223,14 +223,244 @@ async function memory(a: Args, rows: Row[]): Promise<void> {
 export function formatTable(rows: Row[]): string {
   const out = ['| section | measure | Amber | Redis 7.0.15 | Amber/Redis |', '|---|---|---:|---:|---:|'];
   for (const r of rows) {
-    const fmt = (v: number) => (r.unit === 'ops/s' ? v.toFixed(0) : v.toFixed(1)) + ' ' + r.unit;
+    const fmt = (v: number) => (r.unit === 'ops/s' ? v.toFixed(0) : v < 10 ? v.toFixed(2) : v.toFixed(1)) + ' ' + r.unit;
     out.push(`| ${r.section} | ${r.name} | ${fmt(r.amber)} | ${fmt(r.redis)} | ${(r.amber / r.redis).toFixed(2)} |`);
   }
   return out.join('\n');
 }
 
 /** Sections other modules add (persistence, AOF): name → runner. */
-export const SECTIONS: Record<string, (a: Args, rows: Row[]) => Promise<void>> = { throughput, memory };
+/** Sends one command with redis-cli and returns its output (trimmed). */
+function cli(port: number, ...args: string[]): string {
+  const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return r.stdout.trim();
+}
+
+function infoNumber(port: number, section: string, field: string): number {
+  const m = new RegExp(`^${field}:(.*)$`, 'm').exec(cli(port, 'INFO', section));
+  return m ? Number(m[1]!.trim()) : NaN;
+}
+
+async function waitUntil(fn: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A mixed dataset: strings, and small lists, hashes, sets and sorted sets. */
+function* mixedKeys(n: number): Generator<string[]> {
+  for (let i = 0; i < n; i++) {
+    const k = String(i).padStart(10, '0');
+    switch (i % 5) {
+      case 0:
+        yield ['SET', `s:${k}`, `value-${i}`];
+        break;
+      case 1:
+        yield ['RPUSH', `l:${k}`, 'a', 'b', String(i), 'd'];
+        break;
+      case 2:
+        yield ['HSET', `h:${k}`, 'name', `n${i}`, 'age', String(i % 90), 'city', 'somewhere'];
+        break;
+      case 3:
+        yield ['SADD', `t:${k}`, 'x', 'y', String(i)];
+        break;
+      default:
+        yield ['ZADD', `z:${k}`, '1', 'a', '2.5', 'b', String(i), 'c'];
+    }
+  }
+}
+
+/** Ping-pong GET latencies (ms) from `clients` connections until `stop()` is true. */
+async function getLatencies(port: number, clients: number, keys: number, stop: () => boolean): Promise<number[]> {
+  const lat: number[] = [];
+  const one = async (): Promise<void> => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    sock.setNoDelay(true);
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    let pending: (() => void) | null = null;
+    let buf = '';
+    sock.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      // A GET reply is "$-1\r\n" or "$n\r\n<value>\r\n": complete once it ends in \r\n after the header.
+      const nl = buf.indexOf('\r\n');
+      if (nl < 0) return;
+      const len = Number(buf.slice(1, nl));
+      const need = len < 0 ? nl + 2 : nl + 2 + len + 2;
+      if (buf.length >= need) {
+        buf = buf.slice(need);
+        const p = pending;
+        pending = null;
+        p?.();
+      }
+    });
+    while (!stop()) {
+      const key = `key:${String(Math.floor(Math.random() * keys)).padStart(12, '0')}`;
+      const t0 = performance.now();
+      await new Promise<void>((r) => {
+        pending = r;
+        sock.write(`*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`);
+      });
+      lat.push(performance.now() - t0);
+    }
+    sock.destroy();
+  };
+  await Promise.all(Array.from({ length: clients }, one));
+  return lat;
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** SAVE time, file size and load time for strings and a mix of types; GET latency during BGSAVE. */
+async function persistence(a: Args, rows: Row[]): Promise<void> {
+  const n = a.quick ? 200_000 : 1_000_000;
+  for (const [label, gen] of [
+    ['strings', stringKeys],
+    ['mixed types', mixedKeys],
+  ] as const) {
+    const res: Record<string, { save: number; size: number; load: number }> = {};
+    for (const name of ['amber', 'redis'] as const) {
+      const srv = await startServer(name);
+      try {
+        await pipeCommands(srv.port, gen(n));
+        const t0 = performance.now();
+        const out = cli(srv.port, 'SAVE');
+        if (out !== 'OK') throw new Error(`SAVE on ${name}: ${out}`);
+        const save = performance.now() - t0;
+        const file = join(srv.dir, 'dump.rdb');
+        const size = statSync(file).size;
+        // Load time: a fresh server of the same kind started on the file.
+        const copy = mkdtempSync(join(tmpdir(), `bench-load-${name}-`));
+        copyFileSync(file, join(copy, 'dump.rdb'));
+        const t1 = performance.now();
+        const loaded = await startServer(name, ['--dir', copy]);
+        const load = performance.now() - t1;
+        const keys = Number(cli(loaded.port, 'DBSIZE'));
+        if (keys !== n) throw new Error(`${name} loaded ${keys} keys, expected ${n}`);
+        await loaded.stop();
+        rmSync(copy, { recursive: true, force: true });
+        res[name] = { save, size, load };
+      } finally {
+        await srv.stop();
+      }
+    }
+    rows.push({ section: 'persistence', name: `SAVE time, ${n} keys (${label})`, amber: res.amber!.save, redis: res.redis!.save, unit: 'ms', better: 'lower' });
+    rows.push({ section: 'persistence', name: `dump.rdb size, ${n} keys (${label})`, amber: res.amber!.size / 1048576, redis: res.redis!.size / 1048576, unit: 'MB', better: 'lower' });
+    rows.push({ section: 'persistence', name: `start-up load, ${n} keys (${label})`, amber: res.amber!.load, redis: res.redis!.load, unit: 'ms', better: 'lower' });
+  }
+  // GET latency from 50 clients during a BGSAVE, and the extra memory it takes.
+  const big = a.quick ? 1_000_000 : 5_000_000;
+  const lat: Record<string, { p50: number; p99: number; max: number; rssExtra: number }> = {};
+  for (const name of ['amber', 'redis'] as const) {
+    const srv = await startServer(name);
+    try {
+      await pipeCommands(srv.port, stringKeys(big), 5000);
+      const rssBefore = rssKb(srv.proc.pid!);
+      let saving = true;
+      let peak = rssBefore;
+      const reply = cli(srv.port, 'BGSAVE');
+      if (!/started/.test(reply)) throw new Error(`BGSAVE on ${name}: ${reply}`);
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, rssKb(srv.proc.pid!));
+        if (infoNumber(srv.port, 'persistence', 'rdb_bgsave_in_progress') === 0) saving = false;
+      }, 50);
+      const l = (await getLatencies(srv.port, 50, big, () => !saving)).sort((x, y) => x - y);
+      clearInterval(sampler);
+      // For redis the copy lives in the forked child: its RSS is not the parent's. Report the parent's only.
+      lat[name] = { p50: pct(l, 50), p99: pct(l, 99), max: l[l.length - 1] ?? NaN, rssExtra: ((peak - rssBefore) / rssBefore) * 100 };
+    } finally {
+      await srv.stop();
+    }
+  }
+  rows.push({ section: 'persistence', name: `GET p50 during BGSAVE of ${big} keys`, amber: lat.amber!.p50, redis: lat.redis!.p50, unit: 'ms', better: 'lower' });
+  rows.push({ section: 'persistence', name: `GET p99 during BGSAVE of ${big} keys`, amber: lat.amber!.p99, redis: lat.redis!.p99, unit: 'ms', better: 'lower' });
+  rows.push({ section: 'persistence', name: `GET max during BGSAVE of ${big} keys`, amber: lat.amber!.max, redis: lat.redis!.max, unit: 'ms', better: 'lower' });
+  rows.push({ section: 'persistence', name: `server RSS growth during BGSAVE (no writes)`, amber: lat.amber!.rssExtra, redis: lat.redis!.rssExtra, unit: '%', better: 'lower' });
+}
+
+/** SET throughput with the AOF on, and BGREWRITEAOF time for 1M keys. */
+async function aof(a: Args, rows: Row[]): Promise<void> {
+  const requests = a.quick ? 100_000 : 400_000;
+  for (const fsync of ['everysec', 'always']) {
+    for (const pipeline of [1, 16]) {
+      const res: Record<string, number> = {};
+      for (const name of ['amber', 'redis'] as const) {
+        const srv = await startServer(name, ['--appendonly', 'yes', '--appendfsync', fsync]);
+        try {
+          res[name] = redisBenchmark(srv.port, 'set', { clients: 50, requests: pipeline === 1 ? requests / 4 : requests, pipeline, keyspace: 100_000 });
+        } finally {
+          await srv.stop();
+        }
+      }
+      rows.push({ section: 'aof', name: `SET -P ${pipeline}, appendfsync ${fsync}`, amber: res.amber!, redis: res.redis!, unit: 'ops/s', better: 'higher' });
+    }
+  }
+  const n = a.quick ? 200_000 : 1_000_000;
+  const res: Record<string, number> = {};
+  for (const name of ['amber', 'redis'] as const) {
+    const srv = await startServer(name, ['--appendonly', 'yes']);
+    try {
+      await pipeCommands(srv.port, stringKeys(n));
+      const before = infoNumber(srv.port, 'persistence', 'aof_rewrites');
+      const t0 = performance.now();
+      cli(srv.port, 'BGREWRITEAOF');
+      await waitUntil(() => infoNumber(srv.port, 'persistence', 'aof_rewrites') > before && infoNumber(srv.port, 'persistence', 'aof_rewrite_in_progress') === 0, 300_000);
+      res[name] = performance.now() - t0;
+    } finally {
+      await srv.stop();
+    }
+  }
+  rows.push({ section: 'aof', name: `BGREWRITEAOF of ${n} keys`, amber: res.amber!, redis: res.redis!, unit: 'ms', better: 'lower' });
+}
+
+/** Large collections: throughput on a 1M-member sorted set and memory of big hashes and sorted sets. */
+async function collections(a: Args, rows: Row[]): Promise<void> {
+  const n = a.quick ? 200_000 : 1_000_000;
+  const requests = a.quick ? 50_000 : 200_000;
+  const ops: [string, string[]][] = [
+    ['ZADD', ['ZADD', 'bigz', '__rand_int__', 'm:__rand_int__']],
+    ['ZRANGEBYSCORE LIMIT 10', ['ZRANGEBYSCORE', 'bigz', '__rand_int__', '+inf', 'LIMIT', '0', '10']],
+    ['ZRANK', ['ZRANK', 'bigz', 'm:__rand_int__']],
+  ];
+  const mem: Record<string, { hash: number; zset: number }> = {};
+  const tp: Record<string, number[]> = { amber: [], redis: [] };
+  for (const name of ['amber', 'redis'] as const) {
+    const srv = await startServer(name);
+    try {
+      const base = infoNumber(srv.port, 'memory', 'used_memory');
+      const rssBase = rssKb(srv.proc.pid!);
+      await pipeCommands(srv.port, (function* () {
+        for (let i = 0; i < n; i++) yield ['HSET', 'bigh', `field:${i}`, `value:${i}`];
+      })());
+      const afterHash = infoNumber(srv.port, 'memory', 'used_memory');
+      const rssHash = rssKb(srv.proc.pid!);
+      await pipeCommands(srv.port, (function* () {
+        for (let i = 0; i < n; i++) yield ['ZADD', 'bigz', String(i), `m:${i}`];
+      })());
+      const afterZset = infoNumber(srv.port, 'memory', 'used_memory');
+      const rssZset = rssKb(srv.proc.pid!);
+      // Amber's used_memory is the V8 heap in use, which lags frees; RSS growth is reported too.
+      mem[name] = { hash: Math.max(afterHash - base, (rssHash - rssBase) * 1024), zset: Math.max(afterZset - afterHash, (rssZset - rssHash) * 1024) };
+      for (const [, cmd] of ops) {
+        const args = ['-h', '127.0.0.1', '-p', String(srv.port), '-c', '50', '-n', String(requests), '-r', String(n), '--csv', ...cmd];
+        const r = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
+        const line = r.stdout.trim().split('\n').find((l) => l.startsWith('"') && !l.startsWith('"test"'));
+        tp[name]!.push(line ? Number(line.split(',')[1]!.replace(/"/g, '')) : NaN);
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
+  ops.forEach(([label], i) => rows.push({ section: 'collections', name: `${label} on a ${n}-member sorted set`, amber: tp.amber![i]!, redis: tp.redis![i]!, unit: 'ops/s', better: 'higher' }));
+  rows.push({ section: 'collections', name: `memory of a ${n}-field hash`, amber: mem.amber!.hash / 1048576, redis: mem.redis!.hash / 1048576, unit: 'MB', better: 'lower' });
+  rows.push({ section: 'collections', name: `memory of a ${n}-member sorted set`, amber: mem.amber!.zset / 1048576, redis: mem.redis!.zset / 1048576, unit: 'MB', better: 'lower' });
+}
+
+export const SECTIONS: Record<string, (a: Args, rows: Row[]) => Promise<void>> = { throughput, memory, collections, persistence, aof };
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
