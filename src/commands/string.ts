@@ -311,9 +311,10 @@ function set(c: Ctx, args: Args): void {
   const key = argv[1]!;
   const value = argv[2]!;
   if (argv.length === 3) {
-    // Hot path: no options. The lookup still expires a stale key first, as Redis's does.
+    // Hot path: no options. The lookup still expires a stale key first, as Redis's does
+    // (only needed when the database has TTLs at all: the lookup has no other effect).
     const db = c.db;
-    db.get(key);
+    if (db.expires.size !== 0) db.get(key);
     db.set(key, value);
     unmarkRawString(db, key);
     c.wrote(key, 'set', '$');

@@ -282,6 +282,9 @@ export class Client {
    * checkClientOutputBufferLimits). Returns true when it closed the client.
    */
   private overOutputLimit(pending: number): boolean {
+    // Usual case: the kernel took everything. Nothing can be over a limit then (limits are
+    // positive or off), and no soft-limit timer runs: skip reading the config.
+    if (pending === 0 && this.obufSoftSince === 0) return false;
     const cls = this.type === 'pubsub' ? 'pubsub' : 'normal';
     const limit = parseObufLimits(this.server.config.str('client-output-buffer-limit'))[cls];
     let over = limit.hard > 0 && pending >= limit.hard;

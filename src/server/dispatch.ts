@@ -9,6 +9,7 @@
  * (the client's reply writer), so a handler may throw a ReplyError or write one.
  */
 
+import { performance } from 'node:perf_hooks';
 import { COMMANDS, findSubcommand } from '../commands/index.js';
 import type { CommandSpec } from '../commands/types.js';
 import { quoteArg } from '../config/parse.js';
@@ -29,12 +30,33 @@ function unknownCommand(argv: readonly string[]): string {
 }
 
 /**
+ * Names as clients spell them ("SET", "set", "Get") → their table entry, per command
+ * table, so the usual lookup allocates no lower-cased copy. Only names found in the
+ * table are remembered, and at most a few thousand spellings per table.
+ */
+const spellings = new WeakMap<ReadonlyMap<string, CommandSpec>, Map<string, CommandSpec>>();
+
+function findCommand(table: ReadonlyMap<string, CommandSpec>, name: string): CommandSpec | undefined {
+  let cache = spellings.get(table);
+  if (cache === undefined) {
+    cache = new Map();
+    spellings.set(table, cache);
+  }
+  let spec = cache.get(name);
+  if (spec === undefined) {
+    spec = table.get(name.toLowerCase());
+    if (spec !== undefined && cache.size < 4096) cache.set(name, spec);
+  }
+  return spec;
+}
+
+/**
  * Looks up the command (and subcommand) for argv; returns an error line if there is none.
  * `table` is the server's own table when rename-command changed it.
  */
 export function lookup(argv: readonly string[], table: ReadonlyMap<string, CommandSpec> = COMMANDS): CommandSpec | string {
   const name = argv[0]!;
-  const spec = table.get(name.toLowerCase());
+  const spec = findCommand(table, name);
   if (spec === undefined) return unknownCommand(argv);
   if (spec.subcommands !== undefined && argv.length >= 2) {
     const sub = findSubcommand(spec, argv[1]!);
@@ -107,7 +129,7 @@ function processCommand(server: Server, c: Client, argv: string[]): void {
     reject(server, c, E.wrongArity(spec.name), spec, argv);
     return;
   }
-  if (spec.flags.includes('protected') && spec.name === 'debug' && !allowProtected(server.config.str('enable-debug-command'), c)) {
+  if (spec.name === 'debug' && spec.flags.includes('protected') && !allowProtected(server.config.str('enable-debug-command'), c)) {
     reject(
       server, c,
       'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',

@@ -147,6 +147,8 @@ export class Server {
   private cronTimer: NodeJS.Timeout | null = null;
   /** latency-tracking, kept here for the per-command hot path. */
   private latencyTracking = true;
+  /** slowlog-log-slower-than, kept here for the per-command hot path. */
+  private slowlogThreshold = 10000;
   /** DEBUG PAUSE-CRON 1: periodic jobs are skipped. */
   cronPaused = false;
   private resolveClosed!: () => void;
@@ -176,6 +178,8 @@ export class Server {
     this.cronJobs.push(() => this.clientsCron());
     this.latencyTracking = config.bool('latency-tracking');
     config.on('latency-tracking', (v) => (this.latencyTracking = v as boolean));
+    this.slowlogThreshold = config.num('slowlog-log-slower-than');
+    config.on('slowlog-log-slower-than', (v) => (this.slowlogThreshold = v as number));
   }
 
   log(level: LogLevel, msg: string): void {
@@ -485,7 +489,7 @@ export class Server {
   }
 
   slowlogPush(c: Client, argv: string[], usec: number, spec: CommandSpec): void {
-    const threshold = this.config.num('slowlog-log-slower-than');
+    const threshold = this.slowlogThreshold;
     if (threshold < 0 || usec < threshold || spec.flags.includes('skip_slowlog')) return;
     const max = this.config.num('slowlog-max-len');
     if (max === 0) return;

@@ -1,0 +1,98 @@
+/**
+ * The parser's fast paths (`*<n>\r\n` up to 10 arguments, `$<len>\r\n` up to 16384 bytes)
+ * must answer exactly as the general path: same commands, same errors, whatever the split
+ * points. Each case is compared against a plain reference reading of RESP, fed whole, byte
+ * by byte and in random pieces.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProtocolError, RequestParser } from '../../../src/protocol/parser.js';
+
+function run(pieces: Buffer[], unauth = false): (string[] | string)[] {
+  const p = new RequestParser({ maxBulkLen: () => 512 * 1024 * 1024, unauthenticated: () => unauth });
+  const out: (string[] | string)[] = [];
+  for (const piece of pieces) {
+    p.feed(piece);
+    try {
+      for (let cmd = p.next(); cmd !== null; cmd = p.next()) out.push(cmd);
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      out.push(e.line);
+      return out;
+    }
+  }
+  return out;
+}
+
+/** A small seeded generator (mulberry32), so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function frame(args: string[]): string {
+  let s = `*${args.length}\r\n`;
+  for (const a of args) s += `$${a.length}\r\n${a}\r\n`;
+  return s;
+}
+
+function pieces(buf: Buffer, rand: () => number): Buffer[] {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < buf.length) {
+    const n = 1 + Math.floor(rand() * 40);
+    out.push(buf.subarray(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+test('frames of 0 to 12 arguments with lengths around the fast-path bounds parse the same in any pieces', () => {
+  const rand = rng(7);
+  const lengths = [0, 1, 9, 10, 99, 100, 9999, 10000, 16383, 16384, 16385, 99999, 100000];
+  const cmds: string[][] = [];
+  let input = '';
+  for (let n = 0; n < 40; n++) {
+    const argc = 1 + Math.floor(rand() * 12);
+    const args: string[] = [];
+    for (let j = 0; j < argc; j++) {
+      const len = rand() < 0.2 ? lengths[Math.floor(rand() * lengths.length)]! : Math.floor(rand() * 20);
+      let s = '';
+      for (let k = 0; k < len; k++) s += String.fromCharCode(Math.floor(rand() * 256));
+      args.push(s);
+    }
+    cmds.push(args);
+    input += frame(args);
+  }
+  input += '*0\r\n' + frame(['PING']);
+  cmds.push(['PING']);
+  const buf = Buffer.from(input, 'latin1');
+  assert.deepEqual(run([buf]), cmds);
+  for (let round = 0; round < 5; round++) assert.deepEqual(run(pieces(buf, rand)), cmds);
+});
+
+test('counts and lengths the fast path does not take still parse or fail as before', () => {
+  // Leading zeros, 10 and 11 arguments, a negative count, non-digits.
+  assert.deepEqual(run([Buffer.from('*01\r\n$0003\r\nget\r\n')]), [['get']]);
+  const ten = Array.from({ length: 10 }, (_, i) => String(i));
+  assert.deepEqual(run([Buffer.from(frame(ten))]), [ten]);
+  const eleven = Array.from({ length: 11 }, (_, i) => String(i));
+  assert.deepEqual(run([Buffer.from(frame(eleven))]), [eleven]);
+  assert.deepEqual(run([Buffer.from(frame(eleven))], true), ['ERR Protocol error: unauthenticated multibulk length']);
+  assert.deepEqual(run([Buffer.from(frame(ten))], true), [ten]);
+  assert.deepEqual(run([Buffer.from('*-1\r\n*1\r\n$4\r\nping\r\n')]), [['ping']]);
+  assert.deepEqual(run([Buffer.from('*1\r\n$x\r\n')]), ['ERR Protocol error: invalid bulk length']);
+  assert.deepEqual(run([Buffer.from('*1\r\n$-1\r\n')]), ['ERR Protocol error: invalid bulk length']);
+  assert.deepEqual(run([Buffer.from('*1\r\n+4\r\n')]), ["ERR Protocol error: expected '$', got '+'"]);
+  assert.deepEqual(run([Buffer.from('*1x\r\n')]), ['ERR Protocol error: invalid multibulk length']);
+  // Just over the unauthenticated bulk limit is refused, at it is accepted.
+  const big = 'a'.repeat(16385);
+  assert.deepEqual(run([Buffer.from(frame([big]))], true), ['ERR Protocol error: unauthenticated bulk length']);
+  assert.deepEqual(run([Buffer.from(frame(['a'.repeat(16384)]))], true), [['a'.repeat(16384)]]);
+});
