@@ -59,6 +59,8 @@ export interface ConfigDef {
   readonly check?: (v: ConfigValue) => string | null;
   /** Parses a special value from its words (current value given for partial updates). */
   readonly parse?: (args: readonly string[], current: ConfigValue | undefined) => ParseResult;
+  /** How CONFIG GET / REWRITE print a special value when that differs from what is stored. */
+  readonly show?: (v: string) => string;
 }
 
 const INT_MIN = -2147483648n;
@@ -164,13 +166,18 @@ const keyspaceEvents = (args: readonly string[]): ParseResult => {
     else if (KEYSPACE_CLASSES.includes(ch) || ch === 'K' || ch === 'E' || ch === 'm') flags.add(ch);
     else return { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
   }
-  // Redis prints 'A' when every class it stands for is set (NOTIFY_ALL excludes m and n).
+  // Stored with every class kept ('An' stays 'An': the `new` events still fire); Redis
+  // prints 'A' when every class it stands for is set (NOTIFY_ALL excludes m and n), and
+  // then drops n from what it shows (showKeyspaceEvents).
   let out = '';
   if ([...'g$lshzxetd'].every((f) => flags.has(f))) out = 'A' + (flags.has('n') ? 'n' : '');
   else for (const f of 'g$lshzxetdn') if (flags.has(f)) out += f;
   for (const f of 'KEm') if (flags.has(f)) out += f;
   return { value: out };
 };
+
+/** Redis's keyspaceEventsFlagsToString quirk: after 'A' the n class is not printed. */
+const showKeyspaceEvents = (v: string): string => (v.startsWith('An') ? 'A' + v.slice(2) : v);
 
 const oomValues = (args: readonly string[]): ParseResult => {
   if (args.length !== 3) return { error: 'wrong number of arguments' };
@@ -234,7 +241,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   { name: 'set-proc-title', kind: 'bool', default: YES, immutable: true, inert: true },
   { name: 'dynamic-hz', kind: 'bool', default: YES, inert: true },
   { name: 'lazyfree-lazy-eviction', kind: 'bool', default: NO, inert: true },
-  { name: 'lazyfree-lazy-expire', kind: 'bool', default: NO, inert: true },
+  { name: 'lazyfree-lazy-expire', kind: 'bool', default: NO },
   { name: 'lazyfree-lazy-server-del', kind: 'bool', default: NO, inert: true },
   { name: 'lazyfree-lazy-user-del', kind: 'bool', default: NO, inert: true },
   { name: 'lazyfree-lazy-user-flush', kind: 'bool', default: NO, inert: true },
@@ -399,7 +406,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   { name: 'save', kind: 'special', default: '3600 1 300 100 60 10000', parse: saveParam, multi: true },
   { name: 'client-output-buffer-limit', kind: 'special', default: OBUF_DEFAULT, parse: obufLimit, multi: true },
   { name: 'oom-score-adj-values', kind: 'special', default: '0 200 800', parse: oomValues, multi: true, inert: true },
-  { name: 'notify-keyspace-events', kind: 'special', default: '', parse: keyspaceEvents },
+  { name: 'notify-keyspace-events', kind: 'special', default: '', parse: keyspaceEvents, show: showKeyspaceEvents },
   // Redis binds '* -::*' by default and relies on protected-mode; Amber does not enforce
   // protected-mode, so its default listens on loopback only.
   { name: 'bind', kind: 'special', default: '127.0.0.1 -::1', parse: bindParam, multi: true },
@@ -689,7 +696,7 @@ export class Config {
       if (def.octal) return v.toString(8);
       return String(v);
     }
-    return v;
+    return def.show !== undefined ? def.show(v) : v;
   }
 
   /** The value as a redis.conf line argument would write it (CONFIG REWRITE). */

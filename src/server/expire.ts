@@ -16,7 +16,8 @@
  * - Nothing runs while a dataset loads, while clients are paused (CLIENT PAUSE keeps the
  *   dataset still), or after DEBUG SET-ACTIVE-EXPIRE 0.
  *
- * Deletions go through `store.expireKey` (expired event, WATCH, `DEL` propagation,
+ * Deletions go through `store.expireKey` (expired event, WATCH, `DEL` propagation, `UNLINK`
+ * under lazyfree-lazy-expire,
  * expired_keys). Statistics: `store.stats.expiredStalePerc` (Redis's running estimate of
  * logically expired keys), `store.stats.expiredTimeCapReached`, `db.avgTtl`, and the CPU
  * time used (`expireStats`). The INFO keyspace section is registered here too.
@@ -75,7 +76,7 @@ export function expireStats(server: Server): { activeExpireEnabled: boolean; cyc
   return { activeExpireEnabled: st.enabled, cycleCpuMilliseconds: Math.floor(st.usedUs / 1000) };
 }
 
-/** Whether expiring must wait: loading, or clients paused (Redis keeps the dataset still then). */
+/** Whether active expiry must wait: loading, or clients paused (Redis keeps the dataset still then). */
 function mustWait(server: Server): boolean {
   return server.store.loading || (server.pauseUntil > 0 && Date.now() < server.pauseUntil);
 }
@@ -209,6 +210,19 @@ export function wireExpire(server: Server): void {
   stateOf(server);
   server.cronJobs.push(() => startRun(server));
   const store = server.store;
+  // Lazy expiry keeps expired keys while clients are paused (Redis expireIfNeeded).
+  const paused = (): boolean => server.pauseUntil > 0 && Date.now() < server.pauseUntil;
+  for (const db of store.dbs) db.expiryHeld = paused;
+  // Store.expireKey propagates `DEL key`; with lazyfree-lazy-expire Redis propagates
+  // `UNLINK key` (propagateDeletion). expireKey is the only user of hooks.propagate, so the
+  // rewrite is done here on its output.
+  let lazyExpire = server.config.bool('lazyfree-lazy-expire');
+  server.config.on('lazyfree-lazy-expire', (v) => (lazyExpire = v as boolean));
+  const propagate = store.hooks.propagate;
+  store.hooks.propagate = (dbid, argv) => {
+    if (lazyExpire && argv.length === 2 && argv[0] === 'DEL') argv = ['UNLINK', argv[1]!];
+    propagate(dbid, argv);
+  };
   server.infoSections.set('keyspace', () => {
     const out: [string, string][] = [];
     for (const db of store.dbs) {

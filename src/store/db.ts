@@ -14,12 +14,20 @@ import { Dict } from '../types/dict.js';
 import type { Store } from './store.js';
 import type { Value } from './values.js';
 
+const never = (): boolean => false;
+
 export class Db {
   dict = new Dict<Value>();
   /** Absolute expire times in unix milliseconds, for keys that have one. */
   expires = new Dict<number>();
   /** Sum of expire-TTL samples, for INFO keyspace avg_ttl (maintained by active expiry). */
   avgTtl = 0;
+  /**
+   * Whether expired keys must be kept for now (installed by the server wiring: true while
+   * clients are paused). A read then reports an expired key as missing without deleting
+   * it, as Redis keeps the dataset still during CLIENT PAUSE.
+   */
+  expiryHeld: () => boolean = never;
 
   constructor(
     readonly store: Store,
@@ -52,14 +60,18 @@ export class Db {
 
   /**
    * Sets key to value. The key's TTL is cleared unless keepTtl. Returns true when the key
-   * is new. A new list, sorted set or stream key wakes clients blocked on it.
+   * is new. A new key raises the `new` keyspace event (class n, as Redis's dbAdd, before
+   * the command's own event); a new list, sorted set or stream key wakes clients blocked
+   * on it.
    */
   set(key: string, value: Value, keepTtl = false): boolean {
     this.store.beforeWrite(this, key);
     const added = this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    if (added && typeof value !== 'string' && value.kind !== 'hash' && value.kind !== 'set') {
-      this.store.hooks.keyReady(this, key);
+    if (added) {
+      const hooks = this.store.hooks;
+      hooks.keyspaceEvent('n', 'new', key, this.id);
+      if (typeof value !== 'string' && value.kind !== 'hash' && value.kind !== 'set') hooks.keyReady(this, key);
     }
     return added;
   }
@@ -94,14 +106,14 @@ export class Db {
 
   /**
    * Deletes the key if its time has passed (Redis keyIsExpired: expired when now > when).
-   * Returns true when the key is gone.
+   * Returns true when the key is logically gone: deleted, or kept while `expiryHeld()`.
    */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
     if (when === undefined) return false;
     const store = this.store;
     if (store.loading || store.now() <= when) return false;
-    store.expireKey(this, key);
+    if (!this.expiryHeld()) store.expireKey(this, key);
     return true;
   }
 

@@ -29,7 +29,8 @@ before(async () => {
   const hooks = amber.server.store.hooks;
   const prev = hooks.keyspaceEvent;
   hooks.keyspaceEvent = (type, event, key, dbid) => {
-    events.push(`${event}:${key}`);
+    // Class n (`new`, raised by Db.set on every key creation) is covered in pubsub.test.ts.
+    if (type !== 'n') events.push(`${event}:${key}`);
     prev(type, event, key, dbid);
   };
   amber.server.feeds.push((_db, argv) => propagated.push(argv));
@@ -227,6 +228,44 @@ test('an expired key vanishes on access: expired event, DEL propagated, counted'
   assert.deepEqual(r.events, ['expired:x']);
   assert.deepEqual(r.propagated, [['DEL', 'x']]);
   assert.equal(amber.server.store.stats.expiredKeys - expiredBefore, 1);
+});
+
+test('with lazyfree-lazy-expire an expired key is propagated as UNLINK', async () => {
+  await c.call('SET', 'x', 'v', 'PX', '100');
+  clock.t += 101;
+  amber.server.config.set('lazyfree-lazy-expire', 'yes');
+  try {
+    const r = await traced('GET', 'x');
+    assert.equal(r.reply, null);
+    assert.deepEqual(r.events, ['expired:x']);
+    assert.deepEqual(r.propagated, [['UNLINK', 'x']]);
+  } finally {
+    amber.server.config.set('lazyfree-lazy-expire', 'no');
+  }
+});
+
+test('while clients are paused an expired key reads as missing but is not deleted', async () => {
+  // pause.tcl "Test both active and passive expires are skipped during client pause".
+  await c.call('SET', 'x', 'v', 'PX', '100');
+  await c.call('CLIENT', 'PAUSE', '50000', 'WRITE');
+  try {
+    clock.t += 101;
+    const expiredBefore = amber.server.store.stats.expiredKeys;
+    const r = await traced('GET', 'x');
+    assert.equal(r.reply, null);
+    assert.equal(await c.call('EXISTS', 'x'), 0);
+    assert.equal(await c.call('TTL', 'x'), -2);
+    assert.deepEqual(r.events, []);
+    assert.deepEqual(r.propagated, []);
+    assert.equal(amber.server.store.stats.expiredKeys, expiredBefore);
+    assert.equal(amber.server.store.db(0).dict.has('x'), true);
+  } finally {
+    await c.call('CLIENT', 'UNPAUSE');
+  }
+  const r = await traced('GET', 'x');
+  assert.equal(r.reply, null);
+  assert.deepEqual(r.events, ['expired:x']);
+  assert.equal(amber.server.store.db(0).dict.has('x'), false);
 });
 
 test('keys stay stored until accessed while active expiry is off', async () => {

@@ -435,12 +435,52 @@ test('m publishes keymiss events for reads of missing keys', async () => {
   ]);
 });
 
+test('n publishes a new event when a command creates a key, before the command event', async () => {
+  await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+  const s = await listener();
+  await r.call('SET', 'foo', 'bar'); // A does not include n
+  assert.deepEqual(await readN(s, 2), [
+    ['pmessage', '*', '__keyspace@0__:foo', 'set'],
+    ['pmessage', '*', '__keyevent@0__:set', 'foo'],
+  ]);
+  await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'En$lg');
+  await r.call('SET', 'foo', 'baz'); // exists: no new event
+  await r.call('RPUSH', 'list', 'a');
+  await r.call('RPUSH', 'list', 'b');
+  await r.call('COPY', 'list', 'list2');
+  await r.call('DEL', 'list', 'list2');
+  assert.deepEqual(await readN(s, 7), [
+    ['pmessage', '*', '__keyevent@0__:set', 'foo'],
+    ['pmessage', '*', '__keyevent@0__:new', 'list'],
+    ['pmessage', '*', '__keyevent@0__:rpush', 'list'],
+    ['pmessage', '*', '__keyevent@0__:rpush', 'list'],
+    ['pmessage', '*', '__keyevent@0__:new', 'list2'],
+    ['pmessage', '*', '__keyevent@0__:copy_to', 'list2'],
+    ['pmessage', '*', '__keyevent@0__:del', 'list'],
+  ]);
+  // 'An' reads back as 'A' (Redis drops n after A when printing) but new events still fire.
+  await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'AnE');
+  assert.deepEqual(await r.call('CONFIG', 'GET', 'notify-keyspace-events'), ['notify-keyspace-events', 'AE']);
+  await r.call('HSET', 'h', 'f', 'v');
+  assert.deepEqual(await s.read(), ['pmessage', '*', '__keyevent@0__:del', 'list2']);
+  assert.deepEqual(await readN(s, 2), [
+    ['pmessage', '*', '__keyevent@0__:new', 'h'],
+    ['pmessage', '*', '__keyevent@0__:hset', 'h'],
+  ]);
+});
+
 test('CONFIG SET notify-keyspace-events renders flags as Redis does', async () => {
+  // Compared with redis-server 7.0.15.
   const cases: [string, string][] = [
     ['gKE', 'gKE'],
     ['$lshzxeKE', '$lshzxeKE'],
     ['KA', 'AK'],
     ['EA', 'AE'],
+    ['An', 'A'],
+    ['nA', 'A'],
+    ['Kn', 'nK'],
+    ['Kgn', 'gnK'],
+    ['gn$lshzxetdm', 'Am'],
     ['', ''],
   ];
   for (const [set, get] of cases) {
