@@ -24,6 +24,7 @@ import { ALL_KEYS, E, KEY1, NO_KEYS, ReplyError, err } from './types.js';
 import { debugSubcommands } from './debug.js';
 import type { Db } from '../store/db.js';
 import { stringEncoding, typeOf } from '../store/values.js';
+import { stringEncodingOf } from './string.js';
 import type { Value } from '../store/values.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, INT64_MIN, string2ll } from '../util/number.js';
@@ -637,7 +638,8 @@ function lfuPolicy(c: Ctx): boolean {
 function objectEncoding(c: Ctx, args: Args): void {
   const v = objectLookup(c, args);
   if (v === undefined) return;
-  c.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+  // Strings: raw after APPEND/SETRANGE even when the result would fit embstr or int.
+  c.reply.bulk(typeof v === 'string' ? stringEncodingOf(c.db, args.argv[2]!, v) : v.encoding());
 }
 
 /**
@@ -647,14 +649,20 @@ function objectEncoding(c: Ctx, args: Args): void {
 function objectRefcount(c: Ctx, args: Args): void {
   const v = objectLookup(c, args);
   if (v === undefined) return;
+  c.reply.int(refcountOf(c, args.argv[2]!, v));
+}
+
+/** The refcount Redis would report for the value of key in c.db (OBJECT REFCOUNT, DEBUG OBJECT). */
+export function refcountOf(c: Ctx, key: string, v: Value): number {
   let shared = false;
-  if (typeof v === 'string' && v.length <= 4 && stringEncoding(v) === 'int') {
+  // A raw string (after APPEND/SETRANGE) is never a shared integer, whatever its text.
+  if (typeof v === 'string' && v.length <= 4 && stringEncodingOf(c.db, key, v) === 'int') {
     const n = Number(v);
     const policy = c.server.config.str('maxmemory-policy');
     const sharable = c.server.config.num('maxmemory') === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
     shared = n >= 0 && n < OBJ_SHARED_INTEGERS && sharable;
   }
-  c.reply.int(shared ? OBJ_SHARED_REFCOUNT : 1);
+  return shared ? OBJ_SHARED_REFCOUNT : 1;
 }
 
 /**

@@ -14,7 +14,6 @@ import { rewriteConfigFile } from '../config/parse.js';
 import { encodeValue } from '../persistence/rdb/encode.js';
 import { allowProtected } from '../server/dispatch.js';
 import { genInfo } from '../server/info.js';
-import { stringEncoding } from '../store/values.js';
 import { globMatch } from '../util/glob.js';
 import {
   aclcatFilter,
@@ -27,6 +26,8 @@ import {
   replyCommandInfo,
 } from './command-info.js';
 import { replyHelp } from './connection.js';
+import { refcountOf } from './generic.js';
+import { stringEncodingOf } from './string.js';
 import { debugSubcommands } from './debug.js';
 import type { Args, CommandSpec, Ctx } from './types.js';
 import { E, ReplyError, err } from './types.js';
@@ -366,12 +367,20 @@ function debugSleep(c: Ctx, args: Args): void {
   c.reply.ok();
 }
 
+/** a/b as C's "%.2f" prints it (exact ties round to even, as glibc does). */
+function ratio2(a: number, b: number): string {
+  let q = Math.floor((a * 100) / b);
+  const rem = a * 100 - q * b;
+  if (2 * rem > b || (2 * rem === b && q % 2 === 1)) q++;
+  return `${Math.floor(q / 100)}.${String(q % 100).padStart(2, '0')}`;
+}
+
 /** DEBUG OBJECT key — Redis's one-line description of a value, with Amber's facts. */
 function debugObject(c: Ctx, args: Args): void {
   const key = args.next();
   const v = c.db.dict.get(key);
   if (v === undefined) throw new ReplyError(E.noSuchKey);
-  const enc = typeof v === 'string' ? stringEncoding(v) : v.encoding();
+  const enc = typeof v === 'string' ? stringEncodingOf(c.db, key, v) : v.encoding();
   let serialized = 0;
   try {
     serialized = encodeValue(v, c.server.config.bool('rdbcompression')).length - 1;
@@ -379,7 +388,21 @@ function debugObject(c: Ctx, args: Args): void {
     serialized = 0;
   }
   const lru = Math.floor(Date.now() / 1000) & 0xffffff;
-  c.reply.simple(`Value at:0x${(0x7f0000000000 + key.length * 16).toString(16)} refcount:1 encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:0`);
+  let extra = '';
+  if (typeof v !== 'string' && v.kind === 'list') {
+    // Redis's quicklist fields. ql_compressed: Redis reports the list-compress-depth the
+    // list was created with; Amber compresses nothing and reports the current setting.
+    const layout = v.layout();
+    let bytes = 0;
+    for (const node of layout) bytes += node.bytes;
+    const avg = layout.length === 0 ? '-nan' : ratio2(v.length, layout.length);
+    const compressed = c.server.config.num('list-compress-depth') !== 0 ? 1 : 0;
+    extra = ` ql_nodes:${layout.length} ql_avg_node:${avg} ql_listpack_max:${v.fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
+  }
+  c.reply.simple(
+    `Value at:0x${(0x7f0000000000 + key.length * 16).toString(16)} refcount:${refcountOf(c, key, v)} encoding:${enc} ` +
+      `serializedlength:${serialized} lru:${lru} lru_seconds_idle:0${extra}`,
+  );
 }
 
 /** DEBUG QUICKLIST-PACKED-THRESHOLD size — accepted (Amber's lists have no packed nodes). */

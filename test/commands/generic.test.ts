@@ -567,6 +567,21 @@ test('OBJECT ENCODING names string and collection encodings', async () => {
   assert.equal(await c.callRaw('OBJECT', 'ENCODING', 'nope'), '$-1\r\n');
 });
 
+test('OBJECT ENCODING of a string is raw after APPEND or SETRANGE, as Redis', async () => {
+  // type/string.tcl "SETRANGE against integer-encoded key"; checked with redis-server 7.0.15.
+  await c.call('SET', 'i', '1234');
+  await c.call('SETRANGE', 'i', '0', '2');
+  assert.equal(await c.call('GET', 'i'), '2234');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'i'), 'raw');
+  await c.call('SET', 'j', '12');
+  await c.call('APPEND', 'j', '3');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'j'), 'raw');
+  assert.equal(await c.call('OBJECT', 'REFCOUNT', 'j'), 1); // not a shared integer once raw
+  await c.call('SET', 'j', '123');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'j'), 'int');
+  assert.equal(await c.call('OBJECT', 'REFCOUNT', 'j'), 2147483647);
+});
+
 test('OBJECT REFCOUNT reports shared small integers as Redis 7.0 does', async () => {
   await c.call('SET', 'small', '100');
   await c.call('SET', 'big', '10000');

@@ -653,6 +653,45 @@ describe('compared with redis-server 7.0.15', { skip: redisServerPath() === null
     await redis.stop();
   });
 
+  test('DEBUG OBJECT lines match for every type (address and lru aside)', async () => {
+    const a = await amber.client();
+    const r = await redis.client();
+    const setup: (string | number)[][] = [
+      ['SELECT', '5'],
+      ['FLUSHDB'],
+      ['SET', 'shared', '123'],
+      ['SET', 'big', '123456789'],
+      ['SET', 'emb', 'hello'],
+      ['SET', 'raw', 'x'.repeat(50)],
+      ['SET', 'app', 'abc'],
+      ['APPEND', 'app', 'def'],
+      ['SET', 'rng', '1234'],
+      ['SETRANGE', 'rng', '0', '2'],
+      ['RPUSH', 'l', 'a', 'b', 'c'],
+      ['LPUSH', 'l3', 'a', 'b', 'c', 'd'],
+      ['HSET', 'h', 'f', 'v'],
+      ['SADD', 's', '1', '2'],
+      ['SADD', 's2', 'a'],
+      ['ZADD', 'z', '1', 'a'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '4'],
+      ['RPUSH', 'multi', ...Array.from({ length: 10 }, (_, i) => String(i))],
+      ['LPUSH', 'ins', ...Array.from({ length: 7 }, (_, i) => String(i))],
+      ['LINSERT', 'ins', 'BEFORE', '3', 'x'],
+      ['LINSERT', 'ins', 'BEFORE', '3', 'y'],
+      ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '100'],
+      ['RPUSH', 'plain', 'z'.repeat(200), 's', 'q'.repeat(150)],
+      ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1g'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-2'],
+    ];
+    await bothReplies(a, r, setup);
+    const norm = (line: string): string => line.replace(/at:0x[0-9a-f]+/, 'at:X').replace(/ lru:\d+/, ' lru:L');
+    for (const key of ['shared', 'big', 'emb', 'raw', 'app', 'rng', 'l', 'l3', 'h', 's', 's2', 'z', 'multi', 'ins', 'plain']) {
+      const [x] = await bothReplies(a, r, [['DEBUG', 'OBJECT', key]]);
+      assert.equal(norm(x!.amber), norm(x!.redis), key);
+    }
+    await bothReplies(a, r, [['FLUSHDB'], ['SELECT', '0']]);
+  });
+
   test('CONFIG and SLOWLOG errors are byte-identical', async () => {
     const a = await amber.client();
     const r = await redis.client();

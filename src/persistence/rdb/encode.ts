@@ -9,13 +9,13 @@
  * - strings: INT8/16/32 when string2ll round-trips and fits (rdbTryIntegerEncoding, only
  *   tried up to 11 bytes), else LZF when compression is on, the string is longer than 20
  *   bytes and LZF fits in length-4 bytes, else raw;
- * - lists: LIST_QUICKLIST_2 with nodes split as Redis's quicklistPushTail splits them for
- *   `list-max-listpack-size` (the layout of a list built by RPUSH), nodes beyond
- *   `list-compress-depth` stored as the LZF blob quicklist compression would keep;
+ * - lists: LIST_QUICKLIST_2 with the list's own nodes (kept across save and load, as
+ *   Redis keeps them), nodes beyond `list-compress-depth` stored as the LZF blob
+ *   quicklist compression would keep;
  * - hashes: HASH_LISTPACK (insertion order) or HASH; sets: SET_INTSET or SET; sorted
  *   sets: ZSET_LISTPACK or ZSET_2 (binary scores, highest first), by `encoding()`.
  * Where Redis's bytes depend on history Amber does not keep (the order of a hash table,
- * quicklist nodes shaped by LPUSH/LINSERT, an intset that was once wider), the content
+ * an intset that was once wider), the content
  * is the same and the size is the same or nearly so.
  *
  * Imports the value types and limits only.
@@ -49,7 +49,7 @@ import {
   RDB_TYPE_ZSET_LISTPACK,
 } from './constants.js';
 import { encodeIntset } from './intset.js';
-import { ListpackBuilder, lpStringToInt, type Latin1Buffer } from './listpack.js';
+import { ListpackBuilder, type Latin1Buffer } from './listpack.js';
 import { lzfCompress } from './lzf.js';
 
 /**
@@ -397,106 +397,29 @@ function writeZset(out: RdbOutput, z: RZSet, compress: boolean, key: string | un
 
 /* ------------------------------------------------------------------ lists */
 
-/** Redis's optimization_level: node byte limits for list-max-listpack-size -1 … -5. */
-const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
-/** Beyond this a multi-element node never grows when the fill is a count (SIZE_SAFETY_LIMIT). */
-const SIZE_SAFETY_LIMIT = 8192;
-/** quicklist's per-element overhead estimate (SIZE_ESTIMATE_OVERHEAD). */
-const SIZE_ESTIMATE_OVERHEAD = 8;
-/** Elements of at least this many bytes get a PLAIN node of their own (packed_threshold). */
-const PACKED_THRESHOLD = 1 << 30;
-/** An empty listpack's size. */
-const LP_EMPTY_BYTES = 7;
 /** Quicklist compression: minimum node size and minimum saving (MIN_COMPRESS_*). */
 const MIN_COMPRESS_BYTES = 48;
 const MIN_COMPRESS_IMPROVE = 8;
 
-function clampFill(fill: number): number {
-  if (fill > 32767) return 32767;
-  if (fill < -5) return -5;
-  return fill;
-}
-
-/** _quicklistNodeAllowInsert for a node of `nodeBytes`/`count` and an element of `sz` bytes. */
-function allowInsert(nodeBytes: number, count: number, fill: number, sz: number): boolean {
-  if (sz >= PACKED_THRESHOLD) return false;
-  const newSz = nodeBytes + sz + SIZE_ESTIMATE_OVERHEAD;
-  if (fill < 0) {
-    if (newSz <= OPTIMIZATION_LEVEL[-fill - 1]!) return true;
-  }
-  if (newSz > SIZE_SAFETY_LIMIT) return false;
-  return count < fill;
-}
-
-/** Byte size an element adds to a listpack (entry + backlen). */
-function entryBytes(s: string): number {
-  const n = s.length;
-  let size: number;
-  if (n <= 20 && n > 0) {
-    const v = lpStringToInt(s);
-    if (v !== null) {
-      if (typeof v === 'bigint') size = 9;
-      else if (v >= 0 && v <= 127) size = 1;
-      else if (v >= -4096 && v <= 4095) size = 2;
-      else if (v >= -32768 && v <= 32767) size = 3;
-      else if (v >= -8388608 && v <= 8388607) size = 4;
-      else if (v >= -2147483648 && v <= 2147483647) size = 5;
-      else size = 9;
-      return size + (size <= 127 ? 1 : 2);
-    }
-  }
-  size = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
-  const bl = size <= 127 ? 1 : size < 16383 ? 2 : size < 2097151 ? 3 : size < 268435455 ? 4 : 5;
-  return size + bl;
-}
-
 /**
- * The node sizes (element counts, negative for a PLAIN node) quicklistPushTail would
- * produce for these elements.
+ * A list as Redis's rdbSaveObject writes a quicklist: one record per node of the list's
+ * own layout (packed listpack or PLAIN element), so a list shaped by LPUSH, LINSERT or
+ * DEBUG QUICKLIST-PACKED-THRESHOLD saves the bytes Redis's would.
  */
-function planNodes(list: RList, fill: number): number[] {
-  const nodes: number[] = [];
-  let bytes = 0;
-  let count = 0;
-  let open = false;
-  for (const v of list.values()) {
-    const sz = v.length;
-    if (sz >= PACKED_THRESHOLD) {
-      if (open) nodes.push(count);
-      nodes.push(-1);
-      open = false;
-      continue;
-    }
-    if (open && allowInsert(bytes, count, fill, sz)) {
-      bytes += entryBytes(v);
-      count++;
-    } else {
-      if (open) nodes.push(count);
-      open = true;
-      bytes = LP_EMPTY_BYTES + entryBytes(v);
-      count = 1;
-    }
-  }
-  if (open) nodes.push(count);
-  return nodes;
-}
-
 function writeList(out: RdbOutput, list: RList, compress: boolean): void {
-  const fill = clampFill(limits.listMaxListpackSize);
   const depth = Math.max(0, Math.min(limits.listCompressDepth, 65535));
-  const plan = planNodes(list, fill);
-  const n = plan.length;
+  const n = list.nodesLength;
   out.len(n);
-  const it = list.values();
-  for (let i = 0; i < n; i++) {
-    const size = plan[i]!;
-    if (size < 0) {
+  let i = 0;
+  for (const node of list.nodes()) {
+    if (node.plain) {
       out.len(QUICKLIST_NODE_CONTAINER_PLAIN);
-      out.string(it.next().value as string, compress);
+      out.string(node.values[0]!, compress);
+      i++;
       continue;
     }
     const lp = new ListpackBuilder();
-    for (let k = 0; k < size; k++) lp.append(it.next().value as string);
+    for (const v of node.values) lp.append(v);
     const blob = lp.finish();
     out.len(QUICKLIST_NODE_CONTAINER_PACKED);
     // Nodes deeper than list-compress-depth from both ends are LZF-compressed in memory
@@ -506,9 +429,11 @@ function writeList(out: RdbOutput, list: RList, compress: boolean): void {
       const clen = lzfCompress(blob, 0, blob.length, outBuf, blob.length);
       if (clen !== 0 && clen + MIN_COMPRESS_IMPROVE < blob.length) {
         out.lzfBlob(outBuf.subarray(0, clen), blob.length);
+        i++;
         continue;
       }
     }
     out.blob(blob, compress, true);
+    i++;
   }
 }

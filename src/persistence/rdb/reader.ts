@@ -506,15 +506,17 @@ function loadObject(input: Input, type: number, key: string): Value {
         }
         const data = input.stringBytes();
         if (data.length === 0) input.fail('Quicklist node is empty');
+        // Each node is kept as saved (Redis quicklistAppendPlainNode / quicklistAppendListpack),
+        // so the list saves again byte for byte; an empty listpack is skipped.
         if (container === QUICKLIST_NODE_CONTAINER_PLAIN) {
-          l.pushTail(data.toString('latin1'));
+          l.appendNode([data.toString('latin1')], true);
           continue;
         }
         const items =
           type === RDB_TYPE_LIST_QUICKLIST_2
             ? blob(input, 'Listpack', () => decodeListpack(data))
             : blob(input, 'Ziplist', () => decodeZiplist(data));
-        for (const it of items) l.pushTail(it);
+        l.appendNode(items);
       }
       if (l.length === 0) throw new EmptyKey();
       return l;
