@@ -207,8 +207,9 @@ function startRun(server: Server): void {
  * (`db<N>:keys=…,expires=…,avg_ttl=…` for every non-empty database).
  */
 export function wireExpire(server: Server): void {
-  stateOf(server);
+  const st = stateOf(server);
   server.cronJobs.push(() => startRun(server));
+  server.resetStatsHooks.push(() => (st.usedUs = 0)); // CONFIG RESETSTAT
   const store = server.store;
   // Lazy expiry keeps expired keys while clients are paused (Redis expireIfNeeded).
   const paused = (): boolean => server.pauseUntil > 0 && Date.now() < server.pauseUntil;

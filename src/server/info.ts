@@ -13,6 +13,7 @@
  */
 
 import os from 'node:os';
+import { expireStats } from './expire.js';
 import { pubsubStats } from './pubsub.js';
 import type { CommandStat, Server } from './server.js';
 
@@ -287,7 +288,7 @@ function statsSection(server: Server): Fields {
     ['expired_keys', ks.expiredKeys],
     ['expired_stale_perc', (ks.expiredStalePerc * 100).toFixed(2)],
     ['expired_time_cap_reached_count', ks.expiredTimeCapReached],
-    ['expire_cycle_cpu_milliseconds', 0],
+    ['expire_cycle_cpu_milliseconds', expireStats(server).cycleCpuMilliseconds],
     ['evicted_keys', 0],
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],

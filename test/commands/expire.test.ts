@@ -367,6 +367,25 @@ test('one slice of the cycle stops at its time limit with work left', async () =
   assert.equal(db.size, 0);
 });
 
+test('INFO stats expire_cycle_cpu_milliseconds counts the time the cycle used; RESETSTAT clears it', async () => {
+  const field = async (): Promise<number> => Number(/expire_cycle_cpu_milliseconds:(\d+)/.exec((await c.call('INFO', 'stats')) as string)![1]);
+  assert.equal(await c.call('CONFIG', 'RESETSTAT'), 'OK');
+  assert.equal(await field(), 0);
+  const db = amber.server.store.db(0);
+  for (let i = 0; i < 100000; i++) {
+    db.set(`cpu:${i}`, 'v');
+    db.setExpire(`cpu:${i}`, clock.t + 10);
+  }
+  clock.t += 100;
+  const t0 = performance.now();
+  while (expireSlice(amber.server, 50));
+  const took = performance.now() - t0;
+  const used = await field();
+  assert.ok(used >= 1 && used <= Math.ceil(took), `${used} ms reported, ${took.toFixed(1)} ms spent`);
+  assert.equal(await c.call('CONFIG', 'RESETSTAT'), 'OK');
+  assert.equal(await field(), 0);
+});
+
 test('the expire cycle continues from where it stopped, reaching every volatile key', async () => {
   // 1000 keys far from expiry and 50 expired ones: each slice samples 20 keys, finds few
   // expired and stops, so only a persistent sampling position reaches all 50.
