@@ -483,6 +483,25 @@ test('SWAPDB serves a client blocked on a key the swap brings in', async () => {
   waiter.close();
 });
 
+test('RENAME and MOVE serve clients blocked on the destination key', async () => {
+  // Redis's dbAdd signals the new key ready; checked with redis-server 7.0.15.
+  const blocked = (): boolean => [...amber.server.clients.values()].some((x) => x.blocked !== null);
+  await c.call('RPUSH', 'src', 'a', 'b');
+  const waiter = await amber.client();
+  waiter.send('BLPOP', 'dst', '0');
+  await waitFor(blocked, 5000, 'the client to block');
+  assert.equal(await c.call('RENAME', 'src', 'dst'), 'OK');
+  assert.deepEqual(await waiter.read(), ['dst', 'a']);
+  assert.deepEqual(await c.call('LRANGE', 'dst', '0', '-1'), ['b']);
+  await waiter.call('SELECT', '1');
+  waiter.send('BZPOPMIN', 'z', '0');
+  await waitFor(blocked, 5000, 'the client to block');
+  await c.call('ZADD', 'z', '1', 'm');
+  assert.equal(await c.call('MOVE', 'z', '1'), 1);
+  assert.deepEqual(await waiter.read(), ['z', 'm', '1']);
+  waiter.close();
+});
+
 test('SWAPDB errors name the bad index', async () => {
   assert.equal(err(await c.call('SWAPDB', 'x', '1')), 'ERR invalid first DB index');
   assert.equal(err(await c.call('SWAPDB', '0', 'y')), 'ERR invalid second DB index');
