@@ -14,6 +14,14 @@ export type Proto = 2 | 3;
 
 const CRLF = '\r\n';
 
+/** `$<n>\r\n` for short bulk strings, built once: a reply then costs two concatenations. */
+const BULK_HEADERS: string[] = [];
+for (let n = 0; n < 512; n++) BULK_HEADERS.push('$' + n + CRLF);
+
+function bulkHeader(n: number): string {
+  return n < 512 ? BULK_HEADERS[n]! : '$' + n + CRLF;
+}
+
 export class Reply {
   /** Pending output, latin1 (one char per byte). */
   out = '';
@@ -34,12 +42,12 @@ export class Reply {
     this.out += ':' + n + CRLF;
   }
   bulk(s: string): void {
-    this.out += '$' + s.length + CRLF + s + CRLF;
+    this.out += bulkHeader(s.length) + s + CRLF;
   }
   /** A bulk string, or the null bulk when the value is absent. */
   bulkOrNull(s: string | undefined | null): void {
     if (s === undefined || s === null) this.nullBulk();
-    else this.out += '$' + s.length + CRLF + s + CRLF;
+    else this.out += bulkHeader(s.length) + s + CRLF;
   }
   /** The null that stands for a missing string: `$-1` in RESP2, `_` in RESP3. */
   nullBulk(): void {
@@ -88,7 +96,7 @@ export class Reply {
   /** An array of bulk strings. */
   bulks(items: readonly string[]): void {
     this.out += '*' + items.length + CRLF;
-    for (const s of items) this.out += '$' + s.length + CRLF + s + CRLF;
+    for (const s of items) this.out += bulkHeader(s.length) + s + CRLF;
   }
   /** Raw protocol text, already encoded (for replies cached verbatim). */
   raw(s: string): void {
