@@ -1,7 +1,7 @@
 /**
  * Server commands (the server group) that concern the server itself rather than a data
  * type: INFO, CONFIG, TIME, SLOWLOG, MONITOR, SHUTDOWN, COMMAND, LOLWUT, and the DEBUG
- * subcommands SLEEP, JMAP, OBJECT, CHANGE-REPL-ID, QUICKLIST-PACKED-THRESHOLD, PAUSE-CRON,
+ * subcommands SLEEP, JMAP, OBJECT, CHANGE-REPL-ID, PAUSE-CRON (QUICKLIST-PACKED-THRESHOLD: list.ts),
  * LOG, PROTOCOL and HELP (registered in debug.ts's table). Replies and error texts are
  * Redis 7.0's (server.c, config.c, slowlog.c, debug.c).
  *
@@ -9,7 +9,7 @@
  * live in their own family files.
  */
 
-import { allConfigNames, findConfig, memtoull } from '../config/config.js';
+import { allConfigNames, findConfig } from '../config/config.js';
 import { rewriteConfigFile } from '../config/parse.js';
 import { encodeValue } from '../persistence/rdb/encode.js';
 import { allowProtected } from '../server/dispatch.js';
@@ -405,13 +405,6 @@ function debugObject(c: Ctx, args: Args): void {
   );
 }
 
-/** DEBUG QUICKLIST-PACKED-THRESHOLD size — accepted (Amber's lists have no packed nodes). */
-function debugPackedThreshold(c: Ctx, args: Args): void {
-  const sz = memtoull(args.next());
-  if (sz === null || sz < 1n || sz >= 4n * 1024n * 1024n * 1024n) throw err('argument must be a memory value bigger than 1 and smaller than 4gb');
-  c.reply.ok();
-}
-
 /** DEBUG PAUSE-CRON 0|1 — stops or restarts the periodic jobs. */
 function debugPauseCron(c: Ctx, args: Args): void {
   c.server.cronPaused = (Number.parseInt(args.next(), 10) || 0) !== 0;
@@ -503,7 +496,6 @@ debugSub('change-repl-id', 2, (c) => {
   c.server.log('warning', 'Changing replication IDs after receiving DEBUG change-repl-id');
   ok(c);
 });
-debugSub('quicklist-packed-threshold', 3, debugPackedThreshold);
 debugSub('pause-cron', 3, debugPauseCron);
 debugSub('log', 3, debugLog);
 debugSub('protocol', 3, debugProtocol);
