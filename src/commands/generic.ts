@@ -24,7 +24,7 @@ import { ALL_KEYS, E, KEY1, NO_KEYS, ReplyError, err } from './types.js';
 import { debugSubcommands } from './debug.js';
 import type { Db } from '../store/db.js';
 import { stringEncoding, typeOf } from '../store/values.js';
-import { stringEncodingOf } from './string.js';
+import { carryStringEncoding, stringEncodingOf } from './string.js';
 import type { Value } from '../store/values.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, INT64_MIN, string2ll } from '../util/number.js';
@@ -305,11 +305,13 @@ function renameGeneric(c: Ctx, args: Args, nx: boolean): void {
       }
       db.delete(dst);
     }
+    const raw = typeof o === 'string' && stringEncodingOf(db, src, o) === 'raw';
     db.set(dst, o);
     if (expire !== undefined) db.setExpire(dst, expire);
     db.delete(src);
     c.wrote(src, 'rename_from');
     signal(c, dst, 'rename_to', db);
+    carryStringEncoding(db, dst, o, raw);
     if (nx) c.reply.int(1);
     else c.reply.ok();
   } finally {
@@ -343,11 +345,13 @@ function move(c: Ctx, args: Args): void {
       c.reply.int(0);
       return;
     }
+    const raw = typeof o === 'string' && stringEncodingOf(src, key, o) === 'raw';
     dst.set(key, o);
     if (expire !== undefined) dst.setExpire(key, expire);
     src.delete(key);
     c.wrote(key, 'move_from', 'g', src);
     signal(c, key, 'move_to', dst);
+    carryStringEncoding(dst, key, o, raw);
     c.reply.int(1);
   } finally {
     thaw();
@@ -396,6 +400,7 @@ function copy(c: Ctx, args: Args): void {
     dst.set(newkey, dup);
     if (expire !== undefined) dst.setExpire(newkey, expire);
     c.wrote(newkey, 'copy_to', 'g', dst);
+    carryStringEncoding(dst, newkey, dup, typeof o === 'string' && stringEncodingOf(src, key, o) === 'raw');
     c.reply.int(1);
   } finally {
     thaw();

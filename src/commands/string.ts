@@ -162,6 +162,18 @@ export function unmarkRawString(db: Db, key: string): void {
   if (marks !== undefined) dropMark(marks, key);
 }
 
+/**
+ * Gives key (just written with a value moved or copied from another key) the source's
+ * string encoding: RENAME and MOVE move Redis's object and COPY duplicates it, so a raw
+ * string stays raw. `raw` is the source's encoding taken before the source changed. Call
+ * after the writes' `c.wrote`. Does nothing for other types.
+ */
+export function carryStringEncoding(db: Db, key: string, value: unknown, raw: boolean): void {
+  if (typeof value !== 'string') return;
+  if (raw) markRawString(db, key, value);
+  else unmarkRawString(db, key);
+}
+
 /** OBJECT ENCODING of the string at key: 'raw' when changed in place, else from its text. */
 export function stringEncodingOf(db: Db, key: string, value: string): 'int' | 'embstr' | 'raw' {
   const marks = rawMarks.get(db);

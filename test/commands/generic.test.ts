@@ -601,6 +601,35 @@ test('OBJECT ENCODING of a string is raw after APPEND or SETRANGE, as Redis', as
   assert.equal(await c.call('OBJECT', 'REFCOUNT', 'j'), 2147483647);
 });
 
+test('RENAME, MOVE and COPY keep a raw string raw; a moved-in value replaces a raw one', async () => {
+  // Redis moves (RENAME, MOVE) or duplicates (COPY) the object; checked with redis-server 7.0.15.
+  const raw = async (key: string, text: string): Promise<void> => {
+    await c.call('SET', key, text.slice(0, -1));
+    await c.call('APPEND', key, text.slice(-1));
+  };
+  await raw('k', '12');
+  await c.call('RENAME', 'k', 'k2');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'k2'), 'raw');
+  await raw('m', '12');
+  await c.call('COPY', 'm', 'm2');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'm2'), 'raw');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'm'), 'raw');
+  await raw('n', '12');
+  await c.call('MOVE', 'n', '3');
+  await c.call('SELECT', '3');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'n'), 'raw');
+  await c.call('FLUSHDB');
+  await c.call('SELECT', '0');
+  await raw('d', '123');
+  await c.call('SET', 's', '123');
+  await c.call('RENAME', 's', 'd');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'd'), 'int');
+  await raw('e', '123');
+  await c.call('SET', 't', '123');
+  await c.call('COPY', 't', 'e', 'REPLACE');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'e'), 'int');
+});
+
 test('OBJECT REFCOUNT reports shared small integers as Redis 7.0 does', async () => {
   await c.call('SET', 'small', '100');
   await c.call('SET', 'big', '10000');
