@@ -24,7 +24,7 @@ import { ALL_KEYS, E, KEY1, NO_KEYS, ReplyError, err } from './types.js';
 import { debugSubcommands } from './debug.js';
 import type { Db } from '../store/db.js';
 import { stringEncoding, typeOf } from '../store/values.js';
-import { carryStringEncoding, stringEncodingOf } from './string.js';
+import { carryStringEncoding, stringEncodingOf, swapRawMarks } from './string.js';
 import type { Value } from '../store/values.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, INT64_MIN, string2ll } from '../util/number.js';
@@ -467,7 +467,7 @@ function swapdb(c: Ctx, args: Args): void {
   if (a !== b) {
     touchAllWatchedKeysInDb(c.server, a, b);
     touchAllWatchedKeysInDb(c.server, b, a);
-    store.swap(id1, id2);
+    swapRawMarks(a, b, () => store.swap(id1, id2));
     signalBlockedKeys(c, [a, b]);
   }
   store.dirty++;

@@ -174,6 +174,21 @@ export function carryStringEncoding(db: Db, key: string, value: unknown, raw: bo
   else unmarkRawString(db, key);
 }
 
+/**
+ * Runs `swap` (SWAPDB's store.swap of databases a and b) with the raw marks following
+ * their keys to the other database, as Redis swaps whole tables; the flush hook the swap
+ * raises would otherwise forget them.
+ */
+export function swapRawMarks(a: Db, b: Db, swap: () => void): void {
+  const ma = rawMarks.get(a);
+  const mb = rawMarks.get(b);
+  rawMarks.delete(a);
+  rawMarks.delete(b);
+  swap();
+  if (ma !== undefined) rawMarks.set(b, ma);
+  if (mb !== undefined) rawMarks.set(a, mb);
+}
+
 /** OBJECT ENCODING of the string at key: 'raw' when changed in place, else from its text. */
 export function stringEncodingOf(db: Db, key: string, value: string): 'int' | 'embstr' | 'raw' {
   const marks = rawMarks.get(db);

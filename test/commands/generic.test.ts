@@ -630,6 +630,25 @@ test('RENAME, MOVE and COPY keep a raw string raw; a moved-in value replaces a r
   assert.equal(await c.call('OBJECT', 'ENCODING', 'e'), 'int');
 });
 
+test('SWAPDB keeps raw strings raw in their new database', async () => {
+  await c.call('SET', 'r', '12');
+  await c.call('APPEND', 'r', '3');
+  await c.call('SELECT', '4');
+  await c.call('SET', 'r', '45');
+  await c.call('APPEND', 'r', '6');
+  await c.call('SET', 'i', '789');
+  assert.equal(await c.call('SWAPDB', '0', '4'), 'OK');
+  assert.equal(await c.call('GET', 'r'), '123');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'r'), 'raw');
+  await c.call('SELECT', '0');
+  assert.equal(await c.call('GET', 'r'), '456');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'r'), 'raw');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'i'), 'int');
+  await c.call('SELECT', '4');
+  await c.call('FLUSHDB');
+  await c.call('SELECT', '0');
+});
+
 test('OBJECT REFCOUNT reports shared small integers as Redis 7.0 does', async () => {
   await c.call('SET', 'small', '100');
   await c.call('SET', 'big', '10000');
