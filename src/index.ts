@@ -56,6 +56,7 @@ export async function startWithConfig(config: Config, options: { clock?: Clock; 
   server.log('notice', 'Server initialized');
   for (const step of startup) await step(server);
   await server.listen();
+  server.log('notice', `Running mode=standalone, port=${server.port}.`);
   server.log('notice', 'Ready to accept connections');
   return { port: server.port, server, close: () => server.close() };
 }

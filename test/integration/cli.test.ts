@@ -12,7 +12,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestClient } from '../helpers/resp.js';
-import { freePort, tempDir, waitFor } from '../helpers/servers.js';
+import { tempDir, waitFor } from '../helpers/servers.js';
 
 /** cli.js of the same build as this test: <outDir>/test/integration → <outDir>/src/server. */
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../src/server/cli.js');
@@ -30,16 +30,20 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts amber-server with args (plus --port and --dir) and waits for the ready line. */
+/**
+ * Starts amber-server with args (plus --port 0 and --dir) and waits for the ready line. The
+ * server picks its own free port and logs it, so no other test can take the port in between.
+ */
 async function startCli(args: string[], dir: string): Promise<Running> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [CLI, ...args, '--port', String(port), '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, ...args, '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   await waitFor(() => out.includes('Ready to accept connections') || proc.exitCode !== null, 10000, 'the ready line');
   if (proc.exitCode !== null) throw new Error(`amber-server exited: ${out}`);
+  const port = Number(/Running mode=standalone, port=(\d+)\./.exec(out)?.[1]);
+  assert.ok(port > 0, `no port in the log: ${out}`);
   return { proc, port, output: () => out, exited };
 }
 
