@@ -28,7 +28,7 @@ import { NONE, type RZSet } from '../types/zset.js';
 import type { Value } from '../store/values.js';
 import type { Db } from '../store/db.js';
 import { string2int } from '../util/number.js';
-import { strtod } from './zset.js';
+import { strtod } from '../util/number.js';
 
 /** One element to sort: the element, its numeric key, or its ALPHA key (null: none). */
 interface Item {

@@ -63,30 +63,176 @@ export function string2int(s: string): number | null {
   return big === null ? null : Number(big);
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INFINITE = /^([+-]?)inf(?:inity)?$/i;
-const NONZERO_DIGIT = /[1-9]/;
+/** Result of `strtod`: the value, where parsing stopped, and whether C would set ERANGE. */
+export interface Strtod {
+  value: number;
+  /** Index after the number; equal to `start` when nothing was converted. */
+  end: number;
+  /** Overflow to ±inf, or underflow to zero or a subnormal, from a finite literal. */
+  erange: boolean;
+}
+
+const HEX = /^[0-9a-fA-F]$/;
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isHex(ch: string | undefined): boolean {
+  return ch !== undefined && HEX.test(ch);
+}
 
 /**
- * Parses a double as Redis's getDoubleFromObject does (strtod plus checks): no leading
- * space, no trailing bytes, no NaN, no overflow to infinity or underflow to zero from a
- * finite literal; "inf", "+inf", "-inf", "infinity" are accepted. Null when rejected.
+ * C strtod on s from `start`: leading white space, a sign, then a decimal number, a hex float
+ * ("0x1.8p3"), "inf"/"infinity" or "nan"/"nan(...)", all case-insensitive. The longest prefix
+ * that forms a number is converted (correctly rounded, as glibc does); `end` tells where it
+ * stopped. Redis validates the stop position itself, differently per command.
+ */
+export function strtod(s: string, start = 0): Strtod {
+  const n = s.length;
+  let i = start;
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  let neg = false;
+  if (i < n && (s[i] === '+' || s[i] === '-')) {
+    neg = s[i] === '-';
+    i++;
+  }
+  const body = i;
+  // inf / infinity / nan
+  const word = s.slice(body, body + 8).toLowerCase();
+  if (word.startsWith('inf')) {
+    const end = word === 'infinity' ? body + 8 : body + 3;
+    return { value: neg ? -Infinity : Infinity, end, erange: false };
+  }
+  if (word.startsWith('nan')) {
+    let end = body + 3;
+    if (s[end] === '(') {
+      let j = end + 1;
+      while (j < n && /[0-9A-Za-z_]/.test(s[j]!)) j++;
+      if (s[j] === ')') end = j + 1;
+    }
+    return { value: NaN, end, erange: false };
+  }
+  // hex float
+  if (s[body] === '0' && (s[body + 1] === 'x' || s[body + 1] === 'X') && (isHex(s[body + 2]) || (s[body + 2] === '.' && isHex(s[body + 3])))) {
+    return hexFloat(s, body + 2, neg);
+  }
+  // decimal
+  let j = body;
+  let digits = 0;
+  let nonzero = false;
+  while (j < n && isDigit(s.charCodeAt(j))) {
+    if (s[j] !== '0') nonzero = true;
+    j++;
+    digits++;
+  }
+  if (j < n && s[j] === '.') {
+    j++;
+    while (j < n && isDigit(s.charCodeAt(j))) {
+      if (s[j] !== '0') nonzero = true;
+      j++;
+      digits++;
+    }
+  }
+  if (digits === 0) return { value: 0, end: start, erange: false };
+  if (j < n && (s[j] === 'e' || s[j] === 'E')) {
+    let k = j + 1;
+    if (k < n && (s[k] === '+' || s[k] === '-')) k++;
+    if (k < n && isDigit(s.charCodeAt(k))) {
+      while (k < n && isDigit(s.charCodeAt(k))) k++;
+      j = k;
+    }
+  }
+  const text = s.slice(body, j);
+  let value = Number(text);
+  if (Number.isNaN(value)) value = Number('0' + text); // ".5e1" style forms Number() may refuse
+  const erange = !Number.isFinite(value) || (nonzero && Math.abs(value) < 2.2250738585072014e-308);
+  return { value: neg ? -value : value, end: j, erange };
+}
+
+function hexFloat(s: string, at: number, neg: boolean): Strtod {
+  const n = s.length;
+  let j = at;
+  let mant = 0n;
+  let fracDigits = 0;
+  let nonzero = false;
+  while (j < n && isHex(s[j])) {
+    mant = mant * 16n + BigInt(parseInt(s[j]!, 16));
+    if (s[j] !== '0') nonzero = true;
+    j++;
+  }
+  if (j < n && s[j] === '.') {
+    j++;
+    while (j < n && isHex(s[j])) {
+      mant = mant * 16n + BigInt(parseInt(s[j]!, 16));
+      if (s[j] !== '0') nonzero = true;
+      fracDigits++;
+      j++;
+    }
+  }
+  let exp = 0;
+  if (j < n && (s[j] === 'p' || s[j] === 'P')) {
+    let k = j + 1;
+    let eneg = false;
+    if (k < n && (s[k] === '+' || s[k] === '-')) {
+      eneg = s[k] === '-';
+      k++;
+    }
+    if (k < n && isDigit(s.charCodeAt(k))) {
+      let e = 0;
+      while (k < n && isDigit(s.charCodeAt(k))) {
+        if (e < 100000) e = e * 10 + (s.charCodeAt(k) - 48);
+        k++;
+      }
+      exp = eneg ? -e : e;
+      j = k;
+    }
+  }
+  exp -= 4 * fracDigits;
+  let value: number;
+  if (mant === 0n) value = 0;
+  else {
+    // Scale in two steps so neither the mantissa nor the power overflows on its own.
+    const bits = mant.toString(2).length;
+    let m = mant;
+    if (bits > 64) {
+      const drop = bits - 64;
+      // Keep a sticky bit so rounding of the final conversion stays correct.
+      const sticky = (m & ((1n << BigInt(drop)) - 1n)) !== 0n ? 1n : 0n;
+      m = (m >> BigInt(drop)) | sticky;
+      exp += drop;
+    }
+    value = Number(m) * 2 ** Math.max(-1074, Math.min(1024, exp));
+    if (exp < -1074) value = Number(m) * 2 ** (exp + 1074) * 2 ** -1074;
+  }
+  const erange = !Number.isFinite(value) || (nonzero && Math.abs(value) < 2.2250738585072014e-308);
+  return { value: neg ? -value : value, end: j, erange };
+}
+
+/**
+ * A double as Redis's getDoubleFromObject reads it (string2d): strtod over the whole
+ * argument, no leading space, no NaN, no overflow and no underflow to zero. Null if invalid.
+ */
+export function parseScore(s: string): number | null {
+  if (s.length === 0 || isSpace(s.charCodeAt(0))) return null;
+  const r = strtod(s);
+  if (r.end !== s.length || r.value !== r.value) return null;
+  if (r.erange && (!Number.isFinite(r.value) || r.value === 0)) return null;
+  return r.value;
+}
+
+/**
+ * Parses a double as Redis's getDoubleFromObject does (strtod over the whole argument, then
+ * checks): no leading space, no trailing bytes, no NaN, no overflow to infinity and no
+ * underflow to zero from a finite literal; hex floats and "inf"/"infinity" as C accepts them.
+ * Null when rejected.
  */
 export function parseDouble(s: string): number | null {
-  if (s.length === 0 || s.length > 5000) return null;
-  if (DECIMAL.test(s)) {
-    const v = Number(s);
-    if (!Number.isFinite(v)) return null; // ERANGE overflow
-    if (v === 0) {
-      // ERANGE underflow: a non-zero mantissa that rounds to zero.
-      const mantissa = s.replace(/[eE].*$/, '');
-      if (NONZERO_DIGIT.test(mantissa)) return null;
-    }
-    return v;
-  }
-  const inf = INFINITE.exec(s);
-  if (inf) return inf[1] === '-' ? -Infinity : Infinity;
-  return null;
+  return parseScore(s);
 }
 
 /** Formats a double as C's printf("%.17g"), with Redis's "inf"/"-inf"/"nan". */

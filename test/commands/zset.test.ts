@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { startAmber, waitFor, type TestAmber } from '../helpers/servers.js';
 import { ErrorReply, type RespValue, type TestClient } from '../helpers/resp.js';
 import { limits } from '../../src/types/limits.js';
-import { parseScore, strtod, zsetD2string } from '../../src/commands/zset.js';
+import { zsetD2string } from '../../src/commands/zset.js';
+import { parseScore, strtod } from '../../src/util/number.js';
 
 let amber: TestAmber;
 let c: TestClient;
