@@ -447,6 +447,7 @@ export class RdbPersistence {
     store.loading = true;
     let lastLog = Date.now();
     let emptySkipped = 0;
+    let currentDb = 0;
     try {
       const result = readRdb(
         source,
@@ -461,6 +462,15 @@ export class RdbPersistence {
               state.usedMem = Number(v);
               server.log('notice', `RDB memory usage when created ${(Number(v) / (1024 * 1024)).toFixed(2)} Mb`);
             }
+          },
+          selectDb: (dbid) => {
+            currentDb = dbid;
+          },
+          resizeDb: (keys, expires) => {
+            const db = store.dbs[currentDb];
+            if (db === undefined) return;
+            db.dict.expand(keys);
+            db.expires.expand(expires);
           },
           function: (code) => {
             if (this.functions === null) throw new RdbLoadError('The RDB file contains function libraries, which this server cannot load');

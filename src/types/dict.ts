@@ -262,6 +262,19 @@ export class Dict<V> {
     }
   }
 
+  /**
+   * Sizes an empty dict for about n entries up front (Redis's dictExpand on an RDB's RESIZEDB
+   * hint), so loading does not grow the table step by step. Does nothing unless the dict is
+   * empty and no resize or pause is in effect.
+   */
+  expand(n: number): void {
+    if (this.count !== 0 || this.t1 !== null || this.pauses !== 0) return;
+    const size = targetSize(n);
+    if (size <= this.mask0 + 1) return;
+    this.t0 = emptyTable(size);
+    this.mask0 = size - 1;
+  }
+
   /** Starts a resize when the load is outside [minLoad, maxLoad] (never while paused). */
   private maybeResize(): void {
     if (this.t1 !== null || this.pauses !== 0) return;

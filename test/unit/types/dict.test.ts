@@ -297,3 +297,15 @@ test('hashKey spreads sequential and long keys over the low bits', () => {
   assert.equal(hashKey('abc'), hashKey('abc'));
   assert.notEqual(hashKey('abc'), hashKey('abd'));
 });
+
+test('expand sizes an empty dict up front and keeps every entry reachable', () => {
+  const d = new Dict<number>();
+  d.expand(10000);
+  const buckets = d.stats().buckets;
+  assert.ok(buckets > 1, `expanded to ${buckets} buckets`);
+  for (let i = 0; i < 10000; i++) d.set(`k${i}`, i);
+  assert.equal(d.stats().buckets, buckets, 'no resize was needed while filling');
+  for (let i = 0; i < 10000; i++) assert.equal(d.get(`k${i}`), i);
+  d.expand(1_000_000);
+  assert.equal(d.stats().buckets, buckets, 'a non-empty dict is left alone');
+});
