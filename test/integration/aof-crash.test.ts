@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestClient } from '../helpers/resp.js';
-import { freePort, tempDir, waitFor } from '../helpers/servers.js';
+import { tempDir, waitFor } from '../helpers/servers.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'server', 'cli.js');
 const WRITERS = 3;
@@ -27,15 +27,26 @@ function rng(seed: number): () => number {
   };
 }
 
-async function startChild(dir: string, port: number, fsync: string): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', fsync], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+/**
+ * Starts a child server on a port it picks itself (--port 0; the port is read from its log),
+ * so no other test can take the port between runs. Resolves once it answers PING.
+ */
+async function startChild(dir: string, fsync: string): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', fsync], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  let port = 0;
   await waitFor(
     async () => {
-      if (proc.exitCode !== null) throw new Error(`server exited: ${err}`);
+      if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
+      if (port === 0) {
+        const m = /Running mode=standalone, port=(\d+)\./.exec(out);
+        if (m === null) return false;
+        port = Number(m[1]);
+      }
       try {
         const c = await TestClient.connect(port);
         const r = await c.call('PING');
@@ -48,7 +59,7 @@ async function startChild(dir: string, port: number, fsync: string): Promise<Chi
     15000,
     'server start',
   );
-  return proc;
+  return { proc, port };
 }
 
 interface Writer {
@@ -114,10 +125,9 @@ async function presentPrefix(c: TestClient, prefix: string, upTo: number): Promi
 async function crashCycles(fsync: 'always' | 'everysec', cycles: number, seed: number, killAfter: () => number): Promise<void> {
   const dir = tempDir('amber-crash-');
   const random = rng(seed);
-  const port = await freePort();
   try {
     for (let cycle = 0; cycle < cycles; cycle++) {
-      const proc = await startChild(dir, port, fsync);
+      const { proc, port } = await startChild(dir, fsync);
       const writers: Writer[] = [];
       for (let w = 0; w < WRITERS; w++) writers.push(startWriter(port, `c${cycle}w${w}`));
       const wait = killAfter() + random() * 200;
@@ -129,8 +139,9 @@ async function crashCycles(fsync: 'always' | 'everysec', cycles: number, seed: n
       for (const w of writers) w.stop = true;
       await Promise.all(writers.map((w) => w.done));
       // Restart and check what survived.
-      const again = await startChild(dir, port, fsync);
-      const c = await TestClient.connect(port);
+      const restarted = await startChild(dir, fsync);
+      const again = restarted.proc;
+      const c = await TestClient.connect(restarted.port);
       try {
         for (let w = 0; w < WRITERS; w++) {
           const writer = writers[w]!;
