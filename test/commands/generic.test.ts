@@ -7,6 +7,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAmber, waitFor, type TestAmber } from '../helpers/servers.js';
+import { onKeyspaceEvent } from '../helpers/observe.js';
 import { ErrorReply, type TestClient } from '../helpers/resp.js';
 
 /** The store's clock: tests move time by hand. */
@@ -25,13 +26,7 @@ const propagated: string[][] = [];
 before(async () => {
   amber = await startAmber({ clock, 'enable-debug-command': 'yes' });
   c = await amber.client();
-  const hooks = amber.server.store.hooks;
-  const prev = hooks.keyspaceEvent;
-  hooks.keyspaceEvent = (type, event, key, dbid) => {
-    // Class n (`new`, raised by Db.set on every key creation) is covered in pubsub.test.ts.
-    if (type !== 'n') events.push(`${event}:${key}@${dbid}`);
-    prev(type, event, key, dbid);
-  };
+  onKeyspaceEvent(amber.server, (_type, event, key, dbid) => events.push(`${event}:${key}@${dbid}`));
   amber.server.feeds.push((db, argv) => propagated.push([String(db), ...argv]));
   // Active expiry would race with the tests that look at expired-but-stored keys.
   assert.equal(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0'), 'OK');

@@ -7,6 +7,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAmber, type TestAmber } from '../helpers/servers.js';
+import { onKeyspaceEvent } from '../helpers/observe.js';
 import { ErrorReply, type RespValue, type TestClient } from '../helpers/resp.js';
 import { RList, getPackedThreshold, setPackedThreshold } from '../../src/types/list.js';
 
@@ -18,13 +19,7 @@ const propagated: string[][] = [];
 before(async () => {
   amber = await startAmber({ 'enable-debug-command': 'yes' });
   c = await amber.client();
-  const hooks = amber.server.store.hooks;
-  const prev = hooks.keyspaceEvent;
-  hooks.keyspaceEvent = (type, event, key, dbid) => {
-    // Class n (`new`, raised by Db.set on every key creation) is covered in pubsub.test.ts.
-    if (type !== 'n') events.push(`${event}:${key}`);
-    prev(type, event, key, dbid);
-  };
+  onKeyspaceEvent(amber.server, (_type, event, key) => events.push(`${event}:${key}`));
   amber.server.feeds.push((_db, argv) => propagated.push(argv));
 });
 

@@ -8,6 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAmber, type TestAmber } from '../helpers/servers.js';
+import { onKeyspaceEvent } from '../helpers/observe.js';
 import { ErrorReply, type RespValue, type TestClient } from '../helpers/resp.js';
 import { commands } from '../../src/commands/sort.js';
 
@@ -19,13 +20,7 @@ const events: string[] = [];
 before(async () => {
   amber = await startAmber();
   c = await amber.client();
-  const hooks = amber.server.store.hooks;
-  const prev = hooks.keyspaceEvent;
-  hooks.keyspaceEvent = (type, event, key, dbid) => {
-    // Class n (`new`, raised by Db.set on every key creation) is covered in pubsub.test.ts.
-    if (type !== 'n') events.push(`${event}:${key}`);
-    prev(type, event, key, dbid);
-  };
+  onKeyspaceEvent(amber.server, (_type, event, key) => events.push(`${event}:${key}`));
   lists = !String(await c.call('RPUSH', 'probe', 'x')).startsWith('ERR unknown command');
 });
 

@@ -9,6 +9,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAmber, type TestAmber } from '../helpers/servers.js';
+import { onKeyspaceEvent } from '../helpers/observe.js';
 import { ErrorReply, type TestClient } from '../helpers/resp.js';
 import { RList } from '../../src/types/list.js';
 import type { Db } from '../../src/store/db.js';
@@ -25,13 +26,7 @@ before(async () => {
   amber = await startAmber({ clock });
   r = await amber.client();
   amber.server.feeds.push((dbid, argv) => feed.push([dbid, argv]));
-  const hooks = amber.server.store.hooks;
-  const prev = hooks.keyspaceEvent;
-  hooks.keyspaceEvent = (type, event, key, dbid) => {
-    // Class n (`new`, raised by Db.set on every key creation) is covered in pubsub.test.ts.
-    if (type !== 'n') events.push([type, event, key]);
-    prev(type, event, key, dbid);
-  };
+  onKeyspaceEvent(amber.server, (type, event, key) => events.push([type, event, key]));
 });
 after(async () => {
   await amber.stop();
