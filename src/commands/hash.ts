@@ -218,30 +218,26 @@ function hexists(c: Ctx, args: Args): void {
   c.reply.int(h !== undefined && h.has(args.next()) ? 1 : 0);
 }
 
-/** HKEYS key — fields in the hash's order (listpack: insertion order). */
-function hkeys(c: Ctx, args: Args): void {
-  const h = readHash(c, args.key());
-  const reply = c.reply;
+/** Replies every field (from = 0) or every value (from = 1) of the hash at key, in its order. */
+function replyHalves(c: Ctx, key: string, from: 0 | 1): void {
+  const h = readHash(c, key);
   if (h === undefined) {
-    reply.array(0);
+    c.reply.array(0);
     return;
   }
   const a = h.flat();
-  reply.array(a.length >> 1);
-  for (let i = 0; i < a.length; i += 2) reply.bulk(a[i]!);
+  c.reply.array(a.length >> 1);
+  for (let i = from; i < a.length; i += 2) c.reply.bulk(a[i]!);
+}
+
+/** HKEYS key — fields in the hash's order (listpack: insertion order). */
+function hkeys(c: Ctx, args: Args): void {
+  replyHalves(c, args.key(), 0);
 }
 
 /** HVALS key */
 function hvals(c: Ctx, args: Args): void {
-  const h = readHash(c, args.key());
-  const reply = c.reply;
-  if (h === undefined) {
-    reply.array(0);
-    return;
-  }
-  const a = h.flat();
-  reply.array(a.length >> 1);
-  for (let i = 1; i < a.length; i += 2) reply.bulk(a[i]!);
+  replyHalves(c, args.key(), 1);
 }
 
 /** HGETALL key — a map in RESP3. */
