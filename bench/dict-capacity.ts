@@ -57,7 +57,10 @@ process.stdout.write(`full SCAN in ${((performance.now() - t) / 1000).toFixed(1)
 t = performance.now();
 d.pauseResize();
 let walked = 0;
-for (let s = 0; s < d.slotCount; s++) walked += d.bucketAt(s)?.size ?? 0;
+d.walkSlots(0, () => {
+  walked++;
+  return true;
+});
 d.resumeResize();
 if (walked !== count) fail(`slot walk saw ${walked} of ${count}`);
 process.stdout.write(`slot walk in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);

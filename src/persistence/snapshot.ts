@@ -7,9 +7,9 @@
  * copy-on-write child, so the copy is made by hand, and only for what changes:
  *
  * 1. `start()` records, per database, the key and expire tables (`Dict` objects) and their
- *    sizes, pauses the key table's resizing (so every key's bucket slot stays fixed), and
+ *    sizes, pauses the key table's resizing (so every key's slot stays fixed), and
  *    installs `store.hooks.beforeWrite` / `beforeFlush`.
- * 2. The walk visits the key table slot by slot (`Dict.bucketAt`), in slices of about a
+ * 2. The walk visits the key table slot by slot (`Dict.walkSlots`), in slices of about a
  *    millisecond between event-loop turns, handing each key, its value and its expire time
  *    to the consumer.
  * 3. The Db calls `beforeWrite(db, key)` before ANY change to a key (set, delete, in-place
@@ -28,9 +28,9 @@
  * the preserved copies of keys the walk had not reached (written out as soon as their
  * database's section is being written).
  *
- * Deciding "has the walk passed this key": slots below the current one are passed; the
- * current slot is handled whole within a slice unless it is very large (resizing was paused
- * through heavy growth), in which case the keys already visited in it are remembered.
+ * Deciding "has the walk passed this key": each slot holds at most one key, and slots below
+ * the walk's position are passed. A paused Dict only adds slots at the end (a table that
+ * fills up is joined by a new one), so positions never shift under the walk.
  *
  * Contract for everyone who changes the keyspace: go through Db's methods (which call the
  * hooks before the change), never mutate a value taken from `db.get`, and never mutate a
@@ -78,8 +78,6 @@ export interface SnapshotOptions {
    * debugDelay.
    */
   keyDelayUs?: () => number;
-  /** Slots with more keys than this are walked across several slices (default 4096). */
-  bigSlot?: number;
 }
 
 interface Pending<C> {
@@ -102,9 +100,6 @@ interface TableState<C> {
   handled: Set<string>;
   /** Preserved before this database's section started. */
   pending: Pending<C>[];
-  /** For a slot walked across slices: its iterator and the keys already visited. */
-  slotIter: Iterator<[string, Value]> | null;
-  slotSeen: Set<string> | null;
 }
 
 interface Hooked {
@@ -162,7 +157,6 @@ export class Snapshot<C = unknown> {
   private finished = false;
   private aborted = false;
   private readonly sliceMs: number;
-  private readonly bigSlot: number;
   /** Delay owed by rdb-key-save-delay, in microseconds. */
   private delayDebtUs = 0;
   /** Keys at the snapshot point (current_save_keys_total). */
@@ -179,7 +173,6 @@ export class Snapshot<C = unknown> {
     private readonly options: SnapshotOptions = {},
   ) {
     this.sliceMs = options.sliceMs ?? 1;
-    this.bigSlot = options.bigSlot ?? 4096;
     let total = 0;
     for (const db of store.dbs) total += db.dict.size;
     this.keysTotal = total;
@@ -200,8 +193,6 @@ export class Snapshot<C = unknown> {
         slot: 0,
         handled: new Set(),
         pending: [],
-        slotIter: null,
-        slotSeen: null,
       };
       this.states.push(st);
       if (st.status === 'done') continue;
@@ -304,8 +295,6 @@ export class Snapshot<C = unknown> {
       if (st.status !== 'done' || this.byDict.has(st.dict)) st.dict.resumeResize();
       st.handled.clear();
       st.pending = [];
-      st.slotIter = null;
-      st.slotSeen = null;
     }
     this.byDict.clear();
   }
@@ -340,9 +329,10 @@ export class Snapshot<C = unknown> {
   /** Whether the walk already handed key (in this table) to the consumer. */
   private passed(st: TableState<C>, key: string): boolean {
     if (st.status !== 'walking') return st.status === 'done';
+    // An absent key did not exist at the snapshot point (any earlier change went through
+    // the hook): "not passed" makes the caller mark it handled, so the walk skips it.
     const slot = st.dict.slotOf(key);
-    if (slot !== st.slot) return slot < st.slot;
-    return st.slotSeen !== null && st.slotSeen.has(key);
+    return slot >= 0 && slot < st.slot;
   }
 
   // ---- the walk ----
@@ -383,60 +373,31 @@ export class Snapshot<C = unknown> {
 
   /** Walks slots of one table until the deadline; returns true when the table is done. */
   private walkTable(st: TableState<C>, deadline: number, delayUs: number): boolean {
-    const dict = st.dict;
-    const n = dict.slotCount;
+    const handled = st.handled;
     let sinceCheck = 0;
-    while (st.slot < n) {
-      if (st.slotIter === null) {
-        const bucket = dict.bucketAt(st.slot);
-        // rdb-key-save-delay is paid key by key, so a delayed walk uses the per-key path too.
-        if (bucket !== undefined && (bucket.size > this.bigSlot || delayUs !== 0)) {
-          st.slotIter = (bucket as Map<string, Value>).entries();
-          st.slotSeen = new Set();
-        } else {
-          if (bucket !== undefined) {
-            const handled = st.handled.size === 0 ? null : st.handled;
-            // forEach: no [key, value] array per entry.
-            bucket.forEach((value, key) => {
-              if (handled === null || !handled.has(key)) this.emit(st, key, value);
-            });
-            sinceCheck += bucket.size;
-          } else {
-            sinceCheck++;
-          }
-          st.slot++;
-          if (sinceCheck >= 64) {
-            sinceCheck = 0;
-            if (performance.now() >= deadline) return false;
-          }
-          continue;
-        }
-      }
-      // A big slot, a chunk at a time; the iterator stays valid across slices.
-      const it = st.slotIter!;
-      const seen = st.slotSeen!;
-      for (;;) {
-        const r = it.next();
-        if (r.done === true) {
-          st.slotIter = null;
-          st.slotSeen = null;
-          st.slot++;
-          break;
-        }
-        const [key, value] = r.value;
-        seen.add(key);
-        if (!st.handled.has(key)) this.emit(st, key, value);
+    let stopped = false;
+    st.slot = st.dict.walkSlots(st.slot, (key, value) => {
+      if (handled.size === 0 || !handled.has(key)) {
+        this.emit(st, key, value);
+        // rdb-key-save-delay is paid key by key.
         if (delayUs !== 0) {
           this.owe(delayUs, 1);
-          if (this.delayDebtUs >= 1000) return false;
-        }
-        if (++sinceCheck >= 64) {
-          sinceCheck = 0;
-          if (performance.now() >= deadline) return false;
+          if (this.delayDebtUs >= 1000) {
+            stopped = true;
+            return false;
+          }
         }
       }
-    }
-    return true;
+      if (++sinceCheck >= 64) {
+        sinceCheck = 0;
+        if (performance.now() >= deadline) {
+          stopped = true;
+          return false;
+        }
+      }
+      return true;
+    });
+    return !stopped;
   }
 
   private emit(st: TableState<C>, key: string, value: Value): void {

@@ -1,60 +1,77 @@
 /**
- * Dict: the hash table behind the keyspace, the expires table and the index of large hashes
- * and sets.
+ * Dict: the hash table behind the keyspace, the expires table and the member index of large
+ * sorted sets.
  *
  * Contract (what callers may rely on):
  * - Map-like get/has/set/delete/size/clear, and iteration (entries/keys/values/for-of).
- * - No size limit below memory: entries are spread over many small V8 Maps (a single Map
- *   stops at 2^24 entries).
+ * - No size limit below memory (the slot arrays are paged; see Table).
  * - scan(cursor, count, visit): Redis's SCAN guarantee with a stateless numeric cursor. Every
  *   entry present for the whole scan is visited at least once (some may be visited twice);
  *   0 starts a scan and 0 ends it; any number is a valid cursor.
- * - random(): a key chosen about uniformly in O(1) expected time (RANDOMKEY, SPOP, eviction).
- * - For a point-in-time snapshot: `pauseResize()` freezes where every key lives, and
- *   `slotOf(key)` / `slotCount` / `bucketAt(slot)` let a walker tell whether it has passed a
- *   key (see src/persistence/snapshot.ts).
+ * - random(): a key chosen uniformly in O(1) expected time (RANDOMKEY, SPOP, eviction).
+ * - For a point-in-time snapshot: while `pauseResize()` is in effect no entry moves, so
+ *   `walkSlots(from, fn)` and `slotOf(key)` let a walker tell whether it has passed a key
+ *   (see src/persistence/snapshot.ts).
  *
- * Layout (Redis's dict, with a V8 Map per bucket instead of a chain): 2^k buckets, each a Map
- * or undefined when empty; a key lives in bucket `hash(key) & mask`. While one bucket is
- * enough (at most MAX_LOAD entries) no hash is computed at all and iteration is insertion
- * order, so small dicts cost one array and one Map. Past MAX_LOAD entries per bucket on
- * average the table doubles; below MIN_LOAD it halves. Resizing is incremental, as in Redis:
- * a second table exists while `rehashIdx` walks the first one, and each write moves a couple
- * of buckets, so no single call pays for a whole table. A lookup during a resize checks the
- * old bucket index against `rehashIdx` to pick the table.
+ * Layout: open addressing with linear probing. Each table keeps, per slot, the key's 32-bit
+ * hash in an Int32Array (0 = empty, 1 = deleted) beside the key and value arrays, so a probe
+ * rejects wrong candidates by their stored hash without touching their key strings: a lookup
+ * reads about three cache lines, where a V8 Map reads four or five. This is what makes GET and
+ * SET on a large keyspace fast; see docs/performance.md.
  *
- * SCAN walks bucket indexes in reverse-binary order (Redis's dictScan): growing or shrinking
- * between calls never makes it skip a bucket's contents.
+ * Deleting leaves a tombstone (never shifts entries), except that a deleted slot followed by
+ * an empty one becomes empty at once, as do the tombstones before it. Entries therefore never
+ * move within a table: only resizing moves them, and only while not paused.
  *
- * Iteration order beyond one bucket is bucket order, not insertion order. A live iterator
- * (entries/keys/values) and a scan step pause resizing, so entries do not move under them;
- * an iterator that is dropped without finishing or `return()` keeps the pause (for-of and
- * spread always finish or return).
+ * Resizing is incremental, as in Redis's dict: a resize makes a new table for new entries and
+ * drains the old one a few slots per write (and from the server's cron via rehashFor), so no
+ * single call pays for a whole table. Lookups check the new table, then the old ones. While
+ * resizing is paused (a snapshot, a live iterator, a scan step) a full table is not drained
+ * but joined by a larger one; several old tables may then exist until draining resumes.
+ *
+ * SCAN visits "home" buckets (hash & mask) in reverse-binary order, as Redis's dictScan does
+ * with chained buckets: for each home bucket it walks that bucket's probe cluster and emits the
+ * entries whose stored hash has that home. Growing or shrinking between calls never makes it
+ * skip a home bucket's entries, whatever their slot.
+ *
+ * Iteration order is slot order, not insertion order. A live iterator (entries/keys/values)
+ * and a scan step pause resizing, so entries do not move under them; an iterator that is
+ * dropped without finishing or `return()` keeps the pause (for-of and spread always finish or
+ * return).
  *
  * Pure data structure: no client, no reply.
  */
-
-type Bucket<V> = Map<string, V> | undefined;
 
 /**
  * Sizing knobs. Exported so tests can exercise resizing on small tables; production code
  * never changes them.
  */
 export const dictTuning = {
-  /** Average entries per bucket above which the table doubles. */
-  maxLoad: 32,
-  /** Average entries per bucket below which the table shrinks (to about maxLoad / 2). */
-  minLoad: 4,
-  /** Buckets moved per write while resizing (plus up to 10x as many empty ones). */
-  stepBuckets: 2,
+  /** Slots in use (entries and tombstones) per slot above which a table is replaced. */
+  maxLoad: 0.75,
+  /** Entries per slot below which a table shrinks. */
+  minLoad: 0.1,
+  /** Slots of the old table drained per write while resizing. */
+  stepSlots: 8,
 };
 
-/** Per-process seed, so bucket placement cannot be predicted from outside. */
+/** Smallest table (slots). */
+const MIN_SLOTS = 8;
+/** Key and value arrays are split into pages of 2^PAGE_BITS slots (see Table). */
+const PAGE_BITS = 12;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+/** Stored-hash markers. Real hashes are remapped away from these two values. */
+const EMPTY = 0;
+const TOMB = 1;
+
+/** Per-process seed, so placement cannot be predicted from outside. */
 const SEED = (Math.random() * 0x100000000) >>> 0;
 
 /**
  * 32-bit hash of a latin1 key: FNV-1a over the chars, then murmur3's finalizer so the low
- * bits (which pick the bucket) depend on every char. Keys longer than 256 chars are sampled
+ * bits (which pick the slot) depend on every char. Keys longer than 256 chars are sampled
  * (first 128, last 128 and every 8th char between) to keep the cost bounded.
  */
 export function hashKey(s: string): number {
@@ -75,6 +92,12 @@ export function hashKey(s: string): number {
   return h >>> 0;
 }
 
+/** The hash a table stores for key: hashKey as an int32, never EMPTY or TOMB. */
+function hashOf(key: string): number {
+  const h = hashKey(key) | 0;
+  return h === EMPTY || h === TOMB ? h + 2 : h;
+}
+
 /** Bit reversal of a 32-bit unsigned integer. */
 function rev32(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
@@ -91,19 +114,154 @@ function nextCursor(v: number, mask: number): number {
   return rev32(v);
 }
 
-function emptyTable<V>(size: number): Bucket<V>[] {
-  return new Array<Bucket<V>>(size).fill(undefined);
+/** Slots for n entries after a resize: a power of two, at most half full. */
+function slotsFor(n: number): number {
+  let size = MIN_SLOTS;
+  while (size < n * 2) size *= 2;
+  return size;
 }
 
+/**
+ * One open-addressing table. Keys and values live in pages of PAGE_SIZE slots, made on first
+ * use: V8 arrays stop at about 2^26 elements, and a new table of millions of slots would
+ * otherwise be filled in one go. The hash array is one typed array (zeroed lazily by the OS).
+ */
+class Table<V> {
+  readonly hashes: Int32Array;
+  readonly keys: (string | undefined)[][];
+  readonly vals: (V | undefined)[][];
+  readonly mask: number;
+  /** Entries. */
+  live = 0;
+  /** Entries plus tombstones; the table is replaced before this passes `limit`. */
+  used = 0;
+  readonly limit: number;
+
+  constructor(readonly size: number) {
+    this.hashes = new Int32Array(size);
+    this.mask = size - 1;
+    const pages = Math.ceil(size / PAGE_SIZE);
+    this.keys = new Array<(string | undefined)[]>(pages);
+    this.vals = new Array<(V | undefined)[]>(pages);
+    this.limit = Math.min(size - 1, Math.floor(size * dictTuning.maxLoad));
+  }
+
+  /** The slot holding key, or -1. */
+  find(key: string, h: number): number {
+    const hashes = this.hashes;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const x = hashes[i]!;
+      if (x === h) {
+        if (this.keys[i >>> PAGE_BITS]![i & PAGE_MASK] === key) return i;
+      } else if (x === EMPTY) {
+        return -1;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Puts a key known to be absent into the first free slot of its probe sequence. */
+  insert(key: string, h: number, value: V): number {
+    const hashes = this.hashes;
+    const mask = this.mask;
+    let i = h & mask;
+    let x = hashes[i]!;
+    while (x !== EMPTY && x !== TOMB) {
+      i = (i + 1) & mask;
+      x = hashes[i]!;
+    }
+    if (x === EMPTY) this.used++;
+    this.live++;
+    hashes[i] = h;
+    const p = i >>> PAGE_BITS;
+    let kp = this.keys[p];
+    if (kp === undefined) {
+      const n = Math.min(PAGE_SIZE, this.size);
+      kp = this.keys[p] = new Array<string | undefined>(n).fill(undefined);
+      this.vals[p] = new Array<V | undefined>(n).fill(undefined);
+    }
+    kp[i & PAGE_MASK] = key;
+    this.vals[p]![i & PAGE_MASK] = value;
+    return i;
+  }
+
+  /** Removes the entry in slot i (leaving a tombstone unless the next slot is empty). */
+  remove(i: number): void {
+    const hashes = this.hashes;
+    const mask = this.mask;
+    this.keys[i >>> PAGE_BITS]![i & PAGE_MASK] = undefined;
+    this.vals[i >>> PAGE_BITS]![i & PAGE_MASK] = undefined;
+    this.live--;
+    if (hashes[(i + 1) & mask] !== EMPTY) {
+      hashes[i] = TOMB;
+      return;
+    }
+    // No probe sequence passes through an empty successor: this slot, and the tombstones
+    // right before it, can become empty.
+    hashes[i] = EMPTY;
+    this.used--;
+    i = (i - 1) & mask;
+    while (hashes[i] === TOMB) {
+      hashes[i] = EMPTY;
+      this.used--;
+      i = (i - 1) & mask;
+    }
+  }
+
+  keyAt(i: number): string | undefined {
+    const kp = this.keys[i >>> PAGE_BITS];
+    return kp === undefined ? undefined : kp[i & PAGE_MASK];
+  }
+
+  /** The key in slot i, or undefined for an empty or deleted slot. */
+  liveKeyAt(i: number): string | undefined {
+    const x = this.hashes[i]!;
+    return x === EMPTY || x === TOMB ? undefined : this.keyAt(i);
+  }
+
+  valueAt(i: number): V {
+    return this.vals[i >>> PAGE_BITS]![i & PAGE_MASK]!;
+  }
+
+  setValue(i: number, value: V): void {
+    this.vals[i >>> PAGE_BITS]![i & PAGE_MASK] = value;
+  }
+
+  /**
+   * Visits every entry whose home bucket is b: walks b's probe cluster up to the first empty
+   * slot, keeping the entries whose stored hash has home b. Returns the number visited.
+   */
+  visitHome(b: number, visit: (key: string, value: V) => void): number {
+    const hashes = this.hashes;
+    const mask = this.mask;
+    let n = 0;
+    let i = b;
+    for (let x = hashes[i]!; x !== EMPTY; x = hashes[i]!) {
+      if (x !== TOMB && (x & mask) === b) {
+        // The visitor may delete this entry (leaving the cluster as it is or shortening it
+        // after this slot), so read both before calling.
+        const key = this.keyAt(i)!;
+        visit(key, this.valueAt(i));
+        n++;
+      }
+      i = (i + 1) & mask;
+      if (i === b) break;
+    }
+    return n;
+  }
+}
+
+const EMPTY_TABLES: never[] = [];
+
 export class Dict<V> {
-  /** The table (the old one while resizing). Its length is a power of two. */
-  private t0: Bucket<V>[] = [undefined];
-  private mask0 = 0;
-  /** The new table while resizing, else null. */
-  private t1: Bucket<V>[] | null = null;
-  private mask1 = 0;
-  /** While resizing: t0 buckets below this index have been moved to t1. */
-  private rehashIdx = 0;
+  /** The table new entries go to. */
+  private t: Table<V> = new Table<V>(MIN_SLOTS);
+  /** Tables being drained into `t`, oldest first (empty unless resizing). */
+  private old: Table<V>[] = EMPTY_TABLES;
+  /** Slots of old[0] below this have been drained. */
+  private drainIdx = 0;
   private count = 0;
   /** Resizing is paused while this is positive (snapshots, iterators, scan steps). */
   private pauses = 0;
@@ -112,153 +270,131 @@ export class Dict<V> {
     return this.count;
   }
 
-  /** The bucket holding key, if it exists. */
-  private bucketFor(key: string): Bucket<V> {
-    if (this.t1 === null) return this.mask0 === 0 ? this.t0[0] : this.t0[hashKey(key) & this.mask0];
-    const h = hashKey(key);
-    const i = h & this.mask0;
-    return i >= this.rehashIdx ? this.t0[i] : this.t1[h & this.mask1];
-  }
-
   get(key: string): V | undefined {
-    const b = this.bucketFor(key);
-    return b === undefined ? undefined : b.get(key);
+    const h = hashOf(key);
+    const t = this.t;
+    const i = t.find(key, h);
+    if (i >= 0) return t.valueAt(i);
+    if (this.old.length === 0) return undefined;
+    for (const o of this.old) {
+      const j = o.find(key, h);
+      if (j >= 0) return o.valueAt(j);
+    }
+    return undefined;
   }
 
   has(key: string): boolean {
-    const b = this.bucketFor(key);
-    return b !== undefined && b.has(key);
+    const h = hashOf(key);
+    if (this.t.find(key, h) >= 0) return true;
+    for (const o of this.old) if (o.find(key, h) >= 0) return true;
+    return false;
   }
 
   /** Sets key to value; returns true when the key is new. */
   set(key: string, value: V): boolean {
-    let table: Bucket<V>[];
-    let i: number;
-    if (this.t1 === null) {
-      table = this.t0;
-      i = this.mask0 === 0 ? 0 : hashKey(key) & this.mask0;
-    } else {
-      if (this.pauses === 0) this.rehashStep();
-      const h = hashKey(key);
-      i = h & this.mask0;
-      if (this.t1 === null) table = this.t0;
-      else if (i >= this.rehashIdx) table = this.t0;
-      else {
-        table = this.t1;
-        i = h & this.mask1;
+    if (this.old.length !== 0 && this.pauses === 0) this.drain(dictTuning.stepSlots);
+    const h = hashOf(key);
+    let t = this.t;
+    let i = t.find(key, h);
+    if (i >= 0) {
+      t.setValue(i, value);
+      return false;
+    }
+    for (const o of this.old) {
+      i = o.find(key, h);
+      if (i >= 0) {
+        o.setValue(i, value);
+        return false;
       }
     }
-    let b = table[i];
-    if (b === undefined) {
-      b = new Map();
-      table[i] = b;
+    if (t.used >= t.limit) {
+      this.resize(slotsFor(this.count + 1));
+      t = this.t;
     }
-    const before = b.size;
-    b.set(key, value);
-    if (b.size === before) return false;
+    t.insert(key, h, value);
     this.count++;
-    if (this.t1 === null && this.count > (this.mask0 + 1) * dictTuning.maxLoad && this.pauses === 0) {
-      this.startResize(targetSize(this.count));
-    }
     return true;
   }
 
   delete(key: string): boolean {
-    if (this.t1 !== null && this.pauses === 0) this.rehashStep();
-    let table = this.t0;
-    let i = 0;
-    if (this.t1 === null) {
-      if (this.mask0 !== 0) i = hashKey(key) & this.mask0;
+    if (this.old.length !== 0 && this.pauses === 0) this.drain(dictTuning.stepSlots);
+    const h = hashOf(key);
+    const t = this.t;
+    let i = t.find(key, h);
+    if (i >= 0) {
+      t.remove(i);
     } else {
-      const h = hashKey(key);
-      i = h & this.mask0;
-      if (i < this.rehashIdx) {
-        table = this.t1;
-        i = h & this.mask1;
+      let found = false;
+      for (const o of this.old) {
+        i = o.find(key, h);
+        if (i >= 0) {
+          o.remove(i);
+          found = true;
+          break;
+        }
       }
+      if (!found) return false;
     }
-    const b = table[i];
-    if (b === undefined || !b.delete(key)) return false;
     this.count--;
-    const size = this.mask0 + 1;
-    if (b.size === 0 && (size > 1 || this.t1 !== null)) table[i] = undefined;
-    if (this.t1 === null && size > 1 && this.pauses === 0 && this.count < size * dictTuning.minLoad) {
-      this.startResize(targetSize(this.count));
+    if (this.old.length === 0 && this.pauses === 0 && t.size > MIN_SLOTS && this.count < t.size * dictTuning.minLoad) {
+      this.resize(slotsFor(this.count));
     }
     return true;
   }
 
   clear(): void {
-    this.t0 = [undefined];
-    this.mask0 = 0;
-    this.t1 = null;
-    this.mask1 = 0;
-    this.rehashIdx = 0;
+    this.t = new Table<V>(MIN_SLOTS);
+    this.old = EMPTY_TABLES;
+    this.drainIdx = 0;
     this.count = 0;
   }
 
   // ---- resizing ----
 
-  private startResize(newSize: number): void {
-    if (newSize === this.mask0 + 1) return;
-    this.t1 = emptyTable(newSize);
-    this.mask1 = newSize - 1;
-    this.rehashIdx = 0;
+  /**
+   * Makes a new table of `size` slots for new entries. The current one is drained into it
+   * (or dropped at once when it holds nothing and nobody walks it).
+   */
+  private resize(size: number): void {
+    const t = this.t;
+    if (t.live === 0 && this.old.length === 0 && this.pauses === 0) {
+      this.t = new Table<V>(size);
+      return;
+    }
+    if (this.old === EMPTY_TABLES) this.old = [];
+    this.old.push(t);
+    this.t = new Table<V>(size);
   }
 
-  /** Moves a few buckets from t0 to t1; finishes the resize when t0 is exhausted. */
-  private rehashStep(buckets = dictTuning.stepBuckets): void {
-    const t0 = this.t0;
-    const t1 = this.t1!;
-    const mask1 = this.mask1;
-    const growing = mask1 > this.mask0;
-    let emptyVisits = buckets * 10;
-    while (buckets > 0 && this.rehashIdx < t0.length) {
-      const i = this.rehashIdx;
-      const b = t0[i];
-      if (b === undefined) {
-        this.rehashIdx++;
-        if (--emptyVisits === 0) break;
-        continue;
-      }
-      if (growing) {
-        // Old bucket i splits into new buckets i, i + size, i + 2*size, ...: the old Map stays
-        // as new bucket i and only the entries that land elsewhere move.
-        for (const [k, v] of b) {
-          const j = hashKey(k) & mask1;
-          if (j === i) continue;
-          let nb = t1[j];
-          if (nb === undefined) {
-            nb = new Map();
-            t1[j] = nb;
-          }
-          nb.set(k, v);
-          b.delete(k);
+  /** Moves the entries of up to `slots` slots of the oldest table into the current one. */
+  private drain(slots: number): void {
+    while (slots > 0 && this.old.length !== 0) {
+      const o = this.old[0]!;
+      const hashes = o.hashes;
+      const end = Math.min(o.size, this.drainIdx + slots);
+      for (let i = this.drainIdx; i < end; i++) {
+        const x = hashes[i]!;
+        if (x === EMPTY || x === TOMB) continue;
+        let t = this.t;
+        if (t.used >= t.limit) {
+          // The target filled up (writes while draining was paused): make a larger one.
+          this.old.push(t);
+          this.t = t = new Table<V>(slotsFor(this.count + 1));
         }
-        if (b.size !== 0) t1[i] = b;
-      } else {
-        for (const [k, v] of b) {
-          const j = hashKey(k) & mask1;
-          let nb = t1[j];
-          if (nb === undefined) {
-            nb = new Map();
-            t1[j] = nb;
-          }
-          nb.set(k, v);
+        t.insert(o.keyAt(i)!, x, o.valueAt(i));
+        o.remove(i);
+      }
+      slots -= end - this.drainIdx;
+      this.drainIdx = end;
+      if (end === o.size || o.live === 0) {
+        this.old.shift();
+        this.drainIdx = 0;
+        if (this.old.length === 0) {
+          this.old = EMPTY_TABLES;
+          this.maybeResize();
+          return;
         }
       }
-      t0[i] = undefined;
-      this.rehashIdx++;
-      buckets--;
-    }
-    if (this.rehashIdx >= t0.length) {
-      this.t0 = t1;
-      this.mask0 = mask1;
-      this.t1 = null;
-      this.mask1 = 0;
-      this.rehashIdx = 0;
-      // Writes made while resizing was paused may call for another resize right away.
-      this.maybeResize();
     }
   }
 
@@ -268,36 +404,34 @@ export class Dict<V> {
    * empty and no resize or pause is in effect.
    */
   expand(n: number): void {
-    if (this.count !== 0 || this.t1 !== null || this.pauses !== 0) return;
-    const size = targetSize(n);
-    if (size <= this.mask0 + 1) return;
-    this.t0 = emptyTable(size);
-    this.mask0 = size - 1;
+    if (this.count !== 0 || this.old.length !== 0 || this.pauses !== 0) return;
+    const size = slotsFor(n);
+    if (size > this.t.size) this.t = new Table<V>(size);
   }
 
-  /** Starts a resize when the load is outside [minLoad, maxLoad] (never while paused). */
+  /** Starts a resize when the current table is too full or too sparse (never while paused). */
   private maybeResize(): void {
-    if (this.t1 !== null || this.pauses !== 0) return;
-    const size = this.mask0 + 1;
-    if (this.count > size * dictTuning.maxLoad || (size > 1 && this.count < size * dictTuning.minLoad)) {
-      this.startResize(targetSize(this.count));
+    if (this.old.length !== 0 || this.pauses !== 0) return;
+    const t = this.t;
+    if (t.used >= t.limit || (t.size > MIN_SLOTS && this.count < t.size * dictTuning.minLoad)) {
+      this.resize(slotsFor(this.count));
     }
   }
 
   /**
-   * Resizes when the load asks for it and moves buckets for up to `ms` milliseconds
-   * (Redis's activerehashing cron step). Returns true when a resize is still in progress.
+   * Resizes when the load asks for it and drains for up to `ms` milliseconds (Redis's
+   * activerehashing cron step). Returns true when a resize is still in progress.
    */
   rehashFor(ms: number): boolean {
-    if (this.pauses !== 0) return this.t1 !== null;
+    if (this.pauses !== 0) return this.old.length !== 0;
     this.maybeResize();
-    if (this.t1 === null) return false;
+    if (this.old.length === 0) return false;
     const deadline = performance.now() + ms;
-    while (this.t1 !== null) {
-      this.rehashStep(16);
+    while (this.old.length !== 0) {
+      this.drain(1024);
       if (performance.now() >= deadline) break;
     }
-    return this.t1 !== null;
+    return this.old.length !== 0;
   }
 
   /** Stops resizing (nesting counts) until the matching resumeResize. */
@@ -313,45 +447,84 @@ export class Dict<V> {
     return this.pauses > 0;
   }
 
-  // ---- bucket slots (for snapshots) ----
+  // ---- slots (for snapshots) ----
 
   /**
-   * Bucket slots: t0's buckets, then t1's while resizing. While resizing is paused a key's
-   * slot never changes, and a walk over slots 0..slotCount-1 visits every entry once.
+   * Slots: the old tables' in order, then the current table's. While resizing is paused no
+   * entry changes slot and tables are only added at the end, so a walk over slots
+   * 0..slotCount-1 (re-reading slotCount as it goes) visits every entry present at the start
+   * exactly once.
    */
   get slotCount(): number {
-    return this.t0.length + (this.t1 === null ? 0 : this.t1.length);
+    let n = this.t.size;
+    for (const o of this.old) n += o.size;
+    return n;
   }
 
-  /** The Map in a slot (undefined when empty). Do not modify it. */
-  bucketAt(slot: number): ReadonlyMap<string, V> | undefined {
-    const n0 = this.t0.length;
-    return slot < n0 ? this.t0[slot] : this.t1 === null ? undefined : this.t1[slot - n0];
+  /**
+   * Visits the entries in slots `from` onwards, in slot order, until fn returns false.
+   * Returns the slot after the last one visited (slotCount when the walk reached the end).
+   */
+  walkSlots(from: number, fn: (key: string, value: V) => boolean): number {
+    let base = 0;
+    for (const tb of this.tables()) {
+      const hashes = tb.hashes;
+      for (let i = Math.max(0, from - base); i < tb.size; i++) {
+        const x = hashes[i]!;
+        if (x === EMPTY || x === TOMB) continue;
+        if (!fn(tb.keyAt(i)!, tb.valueAt(i))) return base + i + 1;
+      }
+      base += tb.size;
+    }
+    return base;
   }
 
-  /** The slot where key lives or would be inserted. */
+  /** The slot where key lives, or -1 when it is absent. */
   slotOf(key: string): number {
-    if (this.t1 === null) return this.mask0 === 0 ? 0 : hashKey(key) & this.mask0;
-    const h = hashKey(key);
-    const i = h & this.mask0;
-    return i >= this.rehashIdx ? i : this.t0.length + (h & this.mask1);
+    const h = hashOf(key);
+    let base = 0;
+    for (const o of this.old) {
+      const i = o.find(key, h);
+      if (i >= 0) return base + i;
+      base += o.size;
+    }
+    const i = this.t.find(key, h);
+    return i >= 0 ? base + i : -1;
   }
 
   /** Table sizes, for DEBUG HTSTATS-like reports and tests. */
-  stats(): { size: number; buckets: number; rehashing: boolean; newBuckets: number; usedBuckets: number } {
-    let used = 0;
-    for (const b of this.t0) if (b !== undefined) used++;
-    if (this.t1 !== null) for (const b of this.t1) if (b !== undefined) used++;
-    return { size: this.count, buckets: this.t0.length, rehashing: this.t1 !== null, newBuckets: this.t1?.length ?? 0, usedBuckets: used };
+  stats(): { size: number; slots: number; rehashing: boolean; tables: number; tombstones: number } {
+    let slots = this.t.size;
+    let tombstones = this.t.used - this.t.live;
+    for (const o of this.old) {
+      slots += o.size;
+      tombstones += o.used - o.live;
+    }
+    return { size: this.count, slots, rehashing: this.old.length !== 0, tables: 1 + this.old.length, tombstones };
   }
 
   // ---- iteration ----
 
+  /** Calls fn for every entry (no resizing meanwhile; fn must not add entries). */
+  forEach(fn: (value: V, key: string) => void): void {
+    this.pauses++;
+    try {
+      for (const o of this.old) forEachIn(o, fn);
+      forEachIn(this.t, fn);
+    } finally {
+      this.pauses--;
+    }
+  }
+
   *entries(): IterableIterator<[string, V]> {
     this.pauses++;
     try {
-      for (const b of this.t0) if (b !== undefined) yield* b.entries();
-      if (this.t1 !== null) for (const b of this.t1) if (b !== undefined) yield* b.entries();
+      for (const tb of this.tables()) {
+        for (let i = 0; i < tb.size; i++) {
+          const x = tb.hashes[i]!;
+          if (x !== EMPTY && x !== TOMB) yield [tb.keyAt(i)!, tb.valueAt(i)];
+        }
+      }
     } finally {
       this.pauses--;
     }
@@ -360,8 +533,12 @@ export class Dict<V> {
   *keys(): IterableIterator<string> {
     this.pauses++;
     try {
-      for (const b of this.t0) if (b !== undefined) yield* b.keys();
-      if (this.t1 !== null) for (const b of this.t1) if (b !== undefined) yield* b.keys();
+      for (const tb of this.tables()) {
+        for (let i = 0; i < tb.size; i++) {
+          const x = tb.hashes[i]!;
+          if (x !== EMPTY && x !== TOMB) yield tb.keyAt(i)!;
+        }
+      }
     } finally {
       this.pauses--;
     }
@@ -370,8 +547,12 @@ export class Dict<V> {
   *values(): IterableIterator<V> {
     this.pauses++;
     try {
-      for (const b of this.t0) if (b !== undefined) yield* b.values();
-      if (this.t1 !== null) for (const b of this.t1) if (b !== undefined) yield* b.values();
+      for (const tb of this.tables()) {
+        for (let i = 0; i < tb.size; i++) {
+          const x = tb.hashes[i]!;
+          if (x !== EMPTY && x !== TOMB) yield tb.valueAt(i);
+        }
+      }
     } finally {
       this.pauses--;
     }
@@ -381,37 +562,42 @@ export class Dict<V> {
     return this.entries();
   }
 
-  /** A random key, or undefined when empty. Keys in sparse buckets are a little likelier. */
+  /** Every table, oldest first (a snapshot of the list: tables added meanwhile are not seen). */
+  private tables(): Table<V>[] {
+    return [...this.old, this.t];
+  }
+
+  /** A random key, or undefined when empty. */
   random(): string | undefined {
     if (this.count === 0) return undefined;
-    const t0 = this.t0;
-    const t1 = this.t1;
-    const n0 = t0.length;
-    const from = t1 === null ? 0 : this.rehashIdx;
-    const span = n0 - from + (t1 === null ? 0 : t1.length);
-    let b: Bucket<V> = undefined;
-    for (let tries = 0; tries < 64 && b === undefined; tries++) {
-      const s = from + Math.floor(Math.random() * span);
-      b = s < n0 ? t0[s] : t1![s - n0];
-    }
-    if (b === undefined) {
-      // Very sparse (resizing paused during mass deletes): walk from a random slot.
-      const start = Math.floor(Math.random() * span);
-      for (let k = 0; k < span && b === undefined; k++) {
-        const s = from + ((start + k) % span);
-        b = s < n0 ? t0[s] : t1![s - n0];
+    const tables = this.tables();
+    let span = 0;
+    for (const tb of tables) span += tb.size;
+    const keyAt = (slot: number): string | undefined => {
+      for (const tb of tables) {
+        if (slot < tb.size) return tb.liveKeyAt(slot);
+        slot -= tb.size;
       }
+      return undefined;
+    };
+    for (let tries = 0; tries < 128; tries++) {
+      const k = keyAt(Math.floor(Math.random() * span));
+      if (k !== undefined) return k;
     }
-    let skip = Math.floor(Math.random() * b!.size);
-    for (const k of b!.keys()) if (skip-- === 0) return k;
+    // Very sparse (resizing paused during mass deletes): walk from a random slot.
+    const start = Math.floor(Math.random() * span);
+    for (let n = 0; n < span; n++) {
+      const k = keyAt((start + n) % span);
+      if (k !== undefined) return k;
+    }
     return undefined;
   }
 
   /**
-   * One SCAN call: visits buckets from `cursor` in reverse-binary order until about `count`
-   * entries were visited (or 10*count buckets looked at), and returns the cursor to continue
-   * with (0 when the scan is complete). The visitor may delete entries; resizing waits until
-   * the call returns.
+   * One SCAN call: visits home buckets from `cursor` in reverse-binary order until about
+   * `count` entries were visited (or 10*count buckets looked at), and returns the cursor to
+   * continue with (0 when the scan is complete). The visitor may delete entries; resizing waits
+   * until the call returns.
    */
   scan(cursor: number, count: number, visit: (key: string, value: V) => void): number {
     let v = cursor >>> 0;
@@ -420,65 +606,47 @@ export class Dict<V> {
     let steps = Math.max(1, count) * 10;
     this.pauses++;
     try {
+      const tables = this.tables();
+      let ms = this.t.mask;
+      let ml = ms;
+      for (const o of this.old) {
+        ms = Math.min(ms, o.mask);
+        ml = Math.max(ml, o.mask);
+      }
       do {
-        visited += this.scanStep(v, visit);
-        v = this.stepCursor(v);
+        // Home bucket v in the smallest table and all its expansions in the larger ones.
+        for (const tb of tables) {
+          const m = tb.mask;
+          if (m === ms) {
+            visited += tb.visitHome(v & m, visit);
+            continue;
+          }
+          let w = v;
+          do {
+            visited += tb.visitHome(w & m, visit);
+            w = nextCursor(w, m);
+          } while ((w & (ms ^ m)) !== 0);
+        }
+        do v = nextCursor(v, ml);
+        while ((v & (ms ^ ml)) !== 0);
       } while (v !== 0 && visited < count && --steps > 0);
     } finally {
       this.pauses--;
     }
     return v;
   }
-
-  /** Visits the bucket(s) for cursor v (both tables while resizing); returns entries visited. */
-  private scanStep(v: number, visit: (key: string, value: V) => void): number {
-    let n = 0;
-    const emit = (b: Bucket<V>): void => {
-      if (b === undefined) return;
-      for (const [k, val] of b) {
-        visit(k, val);
-        n++;
-      }
-    };
-    if (this.t1 === null) {
-      emit(this.t0[v & this.mask0]);
-      return n;
-    }
-    let small = this.t0;
-    let large = this.t1;
-    let ms = this.mask0;
-    let ml = this.mask1;
-    if (ms > ml) {
-      small = this.t1;
-      large = this.t0;
-      ms = this.mask1;
-      ml = this.mask0;
-    }
-    emit(small[v & ms]);
-    // Every bucket of the larger table that expands the smaller table's bucket.
-    let w = v;
-    do {
-      emit(large[w & ml]);
-      w = nextCursor(w, ml);
-    } while ((w & (ms ^ ml)) !== 0);
-    return n;
-  }
-
-  /** The cursor after v (covers the larger table while resizing, as Redis's dictScan). */
-  private stepCursor(v: number): number {
-    if (this.t1 === null) return nextCursor(v, this.mask0);
-    const ms = Math.min(this.mask0, this.mask1);
-    const ml = Math.max(this.mask0, this.mask1);
-    do v = nextCursor(v, ml);
-    while ((v & (ms ^ ml)) !== 0);
-    return v;
-  }
 }
 
-/** The table size for n entries after a resize: about maxLoad / 2 entries per bucket. */
-function targetSize(n: number): number {
-  const want = Math.floor(n / Math.max(1, dictTuning.maxLoad >> 1));
-  let size = 1;
-  while (size < want) size *= 2;
-  return size;
+function forEachIn<V>(tb: Table<V>, fn: (value: V, key: string) => void): void {
+  const hashes = tb.hashes;
+  for (let p = 0; p < tb.keys.length; p++) {
+    const kp = tb.keys[p];
+    if (kp === undefined) continue;
+    const vp = tb.vals[p]!;
+    const base = p << PAGE_BITS;
+    for (let j = 0; j < kp.length; j++) {
+      const x = hashes[base + j]!;
+      if (x !== EMPTY && x !== TOMB) fn(vp[j]!, kp[j]!);
+    }
+  }
 }
