@@ -228,22 +228,30 @@ export class Client {
   /** Runs every complete command in the input, until the client blocks or closes. */
   processInput(): void {
     const server = this.server;
-    while (!this.closed && !this.closeAfterReply && this.blocked === null && this.postponed === null) {
-      let argv: string[] | null;
-      const qbuf = this.parser.pending;
-      try {
-        argv = this.parser.next();
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        this.reply.error(e.line);
-        server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
-        this.closeAfterReply = true;
-        break;
+    const outer = server.chaining;
+    server.chaining = true;
+    server.clockMark = -1;
+    try {
+      while (!this.closed && !this.closeAfterReply && this.blocked === null && this.postponed === null) {
+        let argv: string[] | null;
+        const qbuf = this.parser.pending;
+        try {
+          argv = this.parser.next();
+        } catch (e) {
+          if (!(e instanceof ProtocolError)) throw e;
+          this.reply.error(e.line);
+          server.log('verbose', `Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
+          this.closeAfterReply = true;
+          break;
+        }
+        if (argv === null) break;
+        this.qbufAtCommand = qbuf;
+        server.execute(this, argv);
+        this.qbufAtCommand = -1;
       }
-      if (argv === null) break;
-      this.qbufAtCommand = qbuf;
-      server.execute(this, argv);
-      this.qbufAtCommand = -1;
+    } finally {
+      server.chaining = outer;
+      server.clockMark = -1;
     }
     server.schedule(this);
   }

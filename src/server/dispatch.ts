@@ -36,7 +36,23 @@ function unknownCommand(argv: readonly string[]): string {
  */
 const spellings = new WeakMap<ReadonlyMap<string, CommandSpec>, Map<string, CommandSpec>>();
 
+/** The last name found and its entry: pipelines mostly repeat one command. */
+let lastTable: ReadonlyMap<string, CommandSpec> | null = null;
+let lastName = '';
+let lastSpec: CommandSpec | undefined;
+
 function findCommand(table: ReadonlyMap<string, CommandSpec>, name: string): CommandSpec | undefined {
+  if (name === lastName && table === lastTable) return lastSpec;
+  const spec = findSpelling(table, name);
+  if (spec !== undefined) {
+    lastTable = table;
+    lastName = name;
+    lastSpec = spec;
+  }
+  return spec;
+}
+
+function findSpelling(table: ReadonlyMap<string, CommandSpec>, name: string): CommandSpec | undefined {
   let cache = spellings.get(table);
   if (cache === undefined) {
     cache = new Map();
@@ -224,7 +240,9 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   c.propagateAs = null;
   c.noPropagate = false;
   errorMark = stats.totalErrorReplies;
-  const start = performance.now();
+  // Within a pipelined run the previous command's end is this one's start (see clockMark):
+  // the time between them (parsing this command) is counted to it.
+  const start = server.chaining && server.clockMark >= 0 ? server.clockMark : performance.now();
   try {
     spec.handler!(c, c.args.reset(argv, spec.name.includes('|') ? 2 : 1));
   } catch (e) {
@@ -235,7 +253,9 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
       c.reply.error(`ERR internal error while running '${spec.name}'`);
     }
   }
-  const elapsed = performance.now() - start;
+  const end = performance.now();
+  if (server.chaining) server.clockMark = end;
+  const elapsed = end - start;
   const usec = Math.round(elapsed * 1000);
   const stat = server.commandStats(spec.name);
   stat.calls++;

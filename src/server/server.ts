@@ -149,6 +149,14 @@ export class Server {
   private latencyTracking = true;
   /** slowlog-log-slower-than, kept here for the per-command hot path. */
   private slowlogThreshold = 10000;
+  /**
+   * While a client's pipelined commands run back to back (Client.processInput), each
+   * command's end time (performance.now) doubles as the next one's start: one clock read
+   * per command instead of two. -1 outside such a run: `call` reads the clock itself.
+   */
+  clockMark = -1;
+  /** True while Client.processInput runs a client's commands (see clockMark). */
+  chaining = false;
   /** DEBUG PAUSE-CRON 1: periodic jobs are skipped. */
   cronPaused = false;
   private resolveClosed!: () => void;
