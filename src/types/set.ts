@@ -22,14 +22,114 @@
 
 import { limits } from './limits.js';
 import { string2int, string2ll } from '../util/number.js';
+import { hashKey } from './dict.js';
 
 /** Tables with fewer entries than this find keys by linear search and keep no index. */
 const INDEX_AT = 32;
+
 /**
- * Keys per index Map before the next Map starts (V8 stops a Map at 2^24 entries). Exported
- * so tests can chain Maps on small tables; production code never changes it.
+ * The key → position index of a large DenseTable: open addressing with linear probing over
+ * one Int32Array of (hash, position + 1) pairs. Keys are not stored here: a candidate whose
+ * stored hash matches is confirmed against the table's items. A lookup reads about three
+ * cache lines (the pair, the item slot, the key string), where a V8 Map reads four or five;
+ * and there is no 2^24-entry limit. Deleted pairs become tombstones (position -1) unless the
+ * next pair is empty; the index is rebuilt, at double size or for cleaning, when pairs in use
+ * pass three quarters.
  */
-export const tableTuning = { mapLimit: 1 << 23 };
+class KeyIndex {
+  private slots: Int32Array;
+  private mask: number;
+  /** Pairs in use (entries and tombstones). */
+  private used = 0;
+  private limit: number;
+
+  constructor(entries: number) {
+    let size = 16;
+    while (size < entries * 2) size *= 2;
+    this.slots = new Int32Array(size * 2);
+    this.mask = size - 1;
+    this.limit = (size * 3) >> 2;
+  }
+
+  /** The position of key in items, or -1. */
+  find(items: readonly string[], key: string, h: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const p = slots[2 * i + 1]!;
+      if (p === 0) return -1;
+      if (p > 0 && slots[2 * i] === h && items[p - 1] === key) return p - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Records a key known to be absent at `pos`. */
+  add(items: readonly string[], h: number, pos: number, stride: number): void {
+    if (this.used >= this.limit) this.rebuild(items, stride);
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = h & mask;
+    while (slots[2 * i + 1]! > 0) i = (i + 1) & mask;
+    if (slots[2 * i + 1] === 0) this.used++;
+    slots[2 * i] = h;
+    slots[2 * i + 1] = pos + 1;
+  }
+
+  /** The pair of key (present), as an index into slots. */
+  private pairOf(items: readonly string[], key: string, h: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const p = slots[2 * i + 1]!;
+      if (p > 0 && slots[2 * i] === h && items[p - 1] === key) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Points a present key (at `from` in items) to its new position. */
+  move(items: readonly string[], key: string, h: number, to: number): void {
+    this.slots[2 * this.pairOf(items, key, h) + 1] = to + 1;
+  }
+
+  /** Forgets a present key (still at its position in items). */
+  remove(items: readonly string[], key: string, h: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = this.pairOf(items, key, h);
+    if (slots[2 * ((i + 1) & mask) + 1] !== 0) {
+      slots[2 * i + 1] = -1;
+      return;
+    }
+    // No probe passes through an empty successor: this pair and the tombstones before it
+    // become empty.
+    slots[2 * i + 1] = 0;
+    this.used--;
+    i = (i - 1) & mask;
+    while (slots[2 * i + 1] === -1) {
+      slots[2 * i + 1] = 0;
+      this.used--;
+      i = (i - 1) & mask;
+    }
+  }
+
+  /** Rebuilds from the items, sized for twice their number of entries. */
+  rebuild(items: readonly string[], stride: number): void {
+    const n = items.length / stride;
+    const fresh = new KeyIndex(n + 1);
+    for (let pos = 0; pos < items.length; pos += stride) fresh.add(items, keyHash(items[pos]!), pos, stride);
+    this.slots = fresh.slots;
+    this.mask = fresh.mask;
+    this.used = fresh.used;
+    this.limit = fresh.limit;
+  }
+}
+
+/** The index's hash of a key (any int32; the pair's position field marks empty and deleted). */
+function keyHash(key: string): number {
+  return hashKey(key) | 0;
+}
 
 /**
  * Arrays up to this many slots grow by an exact-size copy instead of push: V8's push leaves
@@ -62,10 +162,9 @@ export function intern(s: string): string {
  * value); an entry's key is its first string. Positions are indexes into `items`. Order is
  * insertion order until a removal moves the last entry into the removed one's place.
  *
- * The index (key → position) is a chain of plain Maps, one while below 2^23 keys. It is not a
- * `Dict`: nothing here needs Dict's resizable buckets (random picks and SCAN come from the
- * dense array), and a Map lookup measured about 10x faster than a Dict lookup on a million
- * keys, with less memory per key.
+ * The index (key → position) is a KeyIndex, made once the table outgrows a linear search. It is
+ * not a `Dict`: nothing here needs Dict's incremental resizing or slots (random picks and SCAN
+ * come from the dense array), and positions are all it has to store.
  *
  * SCAN walks positions from the top down with a stateless cursor (the count of positions
  * still to visit). Entries only ever move down (the last one into a hole) and new ones are
@@ -74,7 +173,7 @@ export function intern(s: string): string {
  */
 export class DenseTable {
   items: string[] = [];
-  private index: Map<string, number>[] | null = null;
+  private index: KeyIndex | null = null;
 
   constructor(readonly stride: 1 | 2) {}
 
@@ -84,17 +183,9 @@ export class DenseTable {
 
   /** The position of the entry whose key is `key`, or -1. */
   find(key: string): number {
-    const index = this.index;
-    if (index !== null) {
-      const pos = index[0]!.get(key);
-      if (pos !== undefined) return pos;
-      for (let i = 1; i < index.length; i++) {
-        const p = index[i]!.get(key);
-        if (p !== undefined) return p;
-      }
-      return -1;
-    }
     const items = this.items;
+    const index = this.index;
+    if (index !== null) return index.find(items, key, keyHash(key));
     const s = this.stride;
     for (let i = 0; i < items.length; i += s) if (items[i] === key) return i;
     return -1;
@@ -112,13 +203,8 @@ export class DenseTable {
       if (this.stride === 2) items.push(value!);
     }
     const index = this.index;
-    if (index !== null) {
-      let last = index[index.length - 1]!;
-      if (last.size >= tableTuning.mapLimit) index.push((last = new Map()));
-      last.set(key, pos);
-    } else if (pos >= INDEX_AT * this.stride) {
-      this.buildIndex();
-    }
+    if (index !== null) index.add(items, keyHash(key), pos, this.stride);
+    else if (pos >= INDEX_AT * this.stride) this.buildIndex();
   }
 
   /** Removes the entry at `pos`; the last entry takes its place. */
@@ -126,23 +212,16 @@ export class DenseTable {
     const items = this.items;
     const s = this.stride;
     const last = items.length - s;
-    const key = items[pos]!;
     const index = this.index;
+    if (index !== null) index.remove(items, items[pos]!, keyHash(items[pos]!));
     if (pos !== last) {
       const moved = items[last]!;
+      if (index !== null) index.move(items, moved, keyHash(moved), pos);
       items[pos] = moved;
       if (s === 2) items[pos + 1] = items[last + 1]!;
-      if (index !== null) {
-        if (index.length === 1) index[0]!.set(moved, pos);
-        else for (const m of index) if (m.has(moved)) m.set(moved, pos);
-      }
     }
     items.pop();
     if (s === 2) items.pop();
-    if (index !== null) {
-      if (index.length === 1) index[0]!.delete(key);
-      else for (const m of index) if (m.delete(key)) break;
-    }
   }
 
   /** The position of a uniformly random entry (the table must not be empty). */
@@ -170,13 +249,8 @@ export class DenseTable {
   }
 
   private buildIndex(): void {
-    const index = [new Map<string, number>()];
-    const items = this.items;
-    for (let i = 0; i < items.length; i += this.stride) {
-      let last = index[index.length - 1]!;
-      if (last.size >= tableTuning.mapLimit) index.push((last = new Map()));
-      last.set(items[i]!, i);
-    }
+    const index = new KeyIndex(this.size);
+    index.rebuild(this.items, this.stride);
     this.index = index;
   }
 }
