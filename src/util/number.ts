@@ -103,7 +103,8 @@ export function strtod(s: string, start = 0): Strtod {
   }
   const body = i;
   // inf / infinity / nan
-  const word = s.slice(body, body + 8).toLowerCase();
+  const first = s.charCodeAt(body) | 0x20;
+  const word = first === 0x69 || first === 0x6e ? s.slice(body, body + 8).toLowerCase() : '';
   if (word.startsWith('inf')) {
     const end = word === 'infinity' ? body + 8 : body + 3;
     return { value: neg ? -Infinity : Infinity, end, erange: false };
@@ -218,7 +219,22 @@ function hexFloat(s: string, at: number, neg: boolean): Strtod {
  * argument, no leading space, no NaN, no overflow and no underflow to zero. Null if invalid.
  */
 export function parseScore(s: string): number | null {
-  if (s.length === 0 || isSpace(s.charCodeAt(0))) return null;
+  const n = s.length;
+  if (n > 0 && n <= 15) {
+    // Fast path: an optional '-' and up to 15 digits, exact in a double as strtod reads it.
+    const neg = s.charCodeAt(0) === 45;
+    let i = neg ? 1 : 0;
+    if (i < n) {
+      let v = 0;
+      for (; i < n; i++) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (i === n) return neg ? -v : v;
+    }
+  }
+  if (n === 0 || isSpace(s.charCodeAt(0))) return null;
   const r = strtod(s);
   if (r.end !== s.length || r.value !== r.value) return null;
   if (r.erange && (!Number.isFinite(r.value) || r.value === 0)) return null;
