@@ -10,9 +10,9 @@
  *
  * DenseTable (shared with the hash type) keeps entries packed in one array, so a uniformly
  * random entry is one array read (SPOP, SRANDMEMBER, HRANDFIELD stay O(1) per pick) and a
- * removal moves the last entry into the hole. An index of plain Maps (chained past 2^23 keys,
- * so V8's 2^24-entry Map limit never bites) maps each key to its position once the table
- * outgrows a linear search; small tables carry no index at all.
+ * removal moves the last entry into the hole. A KeyIndex (open addressing over hash and
+ * position pairs) maps each key to its position once the table outgrows a linear search;
+ * small tables carry no index at all.
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), add(member), has(member), values(), clone()
