@@ -36,6 +36,12 @@ const LF = 10;
 const STAR = 42; // '*'
 const DOLLAR = 36; // '$'
 
+/** Whether buf holds the chars of s (latin1) from offset at. */
+function sameBytes(buf: Buffer, at: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (buf[at + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
 export class ProtocolError extends Error {
   readonly line: string;
   constructor(detail: string) {
@@ -66,6 +72,8 @@ export class RequestParser {
   /** A large bulk argument being filled as its bytes arrive. */
   private big: Buffer | null = null;
   private bigFill = 0;
+  /** The last command name read (see next). */
+  private lastName = '';
 
   constructor(private readonly opts: ParserOptions) {}
 
@@ -183,8 +191,18 @@ export class RequestParser {
           }
           return null;
         }
-        this.args[this.argN++] = (buf as Latin1Buffer).latin1Slice(this.pos, this.pos + this.bulkLen);
-        this.pos += this.bulkLen + 2;
+        const len = this.bulkLen;
+        if (this.argN === 0 && len === this.lastName.length && sameBytes(buf, this.pos, this.lastName)) {
+          // The command name as the previous command spelled it: pipelines mostly repeat one
+          // command, so its string is reused (no slice, and the command lookup then meets the
+          // very string it remembered).
+          this.args[this.argN++] = this.lastName;
+        } else {
+          const arg = (buf as Latin1Buffer).latin1Slice(this.pos, this.pos + len);
+          if (this.argN === 0 && len <= 32) this.lastName = arg;
+          this.args[this.argN++] = arg;
+        }
+        this.pos += len + 2;
         this.bulkLen = -1;
         this.argsLeft--;
       }

@@ -96,3 +96,12 @@ test('counts and lengths the fast path does not take still parse or fail as befo
   assert.deepEqual(run([Buffer.from(frame([big]))], true), ['ERR Protocol error: unauthenticated bulk length']);
   assert.deepEqual(run([Buffer.from(frame(['a'.repeat(16384)]))], true), [['a'.repeat(16384)]]);
 });
+
+test('a repeated command name is reused, and names that differ in any byte are not confused with it', () => {
+  const names = ['SET', 'SET', 'GET', 'sET', 'SET', 'SETX', 'SET', '', 'SET', 'SE\u00ff', 'SE\u00fe'];
+  const wire = names.map((n) => frame([n, 'k'])).join('');
+  for (const pieces of [[Buffer.from(wire, 'latin1')], [...Buffer.from(wire, 'latin1')].map((b) => Buffer.from([b]))]) {
+    const got = run(pieces);
+    assert.deepEqual(got, names.map((n) => [n, 'k']));
+  }
+});
