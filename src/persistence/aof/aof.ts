@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { Server } from '../../server/server.js';
 import type { Value } from '../../store/values.js';
 import { exists, fileSize, fsyncDir, replaceFileAtomic } from './files.js';
+import { FsyncThread, type FsyncService } from './fsync-thread.js';
 import { AofLoadError, loadAofFile } from './loader.js';
 import { AofLog, errnoText, type FsyncPolicy } from './log.js';
 import { Manifest, ManifestError, parseManifest } from './manifest.js';
@@ -67,6 +68,19 @@ export class Aof {
   /** All BASE + INCR bytes. */
   private closedIncrBytes = 0;
   lastLoadTruncated = false;
+  /**
+   * The thread that fsyncs under `always`: started on first use, ended when the AOF is
+   * turned off or the server shuts down; null when it could not start or died (the log then
+   * fsyncs on libuv's thread pool). Tests may replace `startFsyncThread`.
+   */
+  private fsyncThread: FsyncService | null = null;
+  private fsyncThreadFailed = false;
+  startFsyncThread: () => FsyncService = () =>
+    new FsyncThread((reason) => {
+      this.server.log('warning', `The AOF fsync thread stopped (${reason}); fsyncing on the thread pool instead.`);
+      this.fsyncThread = null;
+      this.fsyncThreadFailed = true;
+    });
 
   constructor(private readonly server: Server) {
     this.walk = (emit) => {
@@ -119,6 +133,7 @@ export class Aof {
         this.log.syncNow();
         this.log.close();
       }
+      this.endFsyncThread();
     });
     this.config.on('appendonly', (v) => {
       if (v === true && this.state === 'off') this.start();
@@ -138,7 +153,25 @@ export class Aof {
       timestamps: () => this.config.bool('aof-timestamp-enabled'),
       noFsyncNow: () => this.config.bool('no-appendfsync-on-rewrite') && this.rewriting,
       log: (level: 'notice' | 'warning', msg: string) => this.server.log(level, msg),
+      fsyncThread: () => this.useFsyncThread(),
     };
+  }
+
+  private useFsyncThread(): FsyncService | null {
+    if (this.fsyncThread === null && !this.fsyncThreadFailed) {
+      try {
+        this.fsyncThread = this.startFsyncThread();
+      } catch (e) {
+        this.fsyncThreadFailed = true;
+        this.server.log('warning', `Can't start the AOF fsync thread (${(e as Error).message}); fsyncing on the thread pool instead.`);
+      }
+    }
+    return this.fsyncThread;
+  }
+
+  private endFsyncThread(): void {
+    this.fsyncThread?.terminate();
+    this.fsyncThread = null;
   }
 
   // ---- start-up --------------------------------------------------------------------------
@@ -424,14 +457,15 @@ export class Aof {
       this.log.close();
     }
     this.log = null;
+    this.endFsyncThread();
     this.state = 'off';
     this.rewriteScheduled = false;
   }
 
   private cron(): void {
     if (this.log !== null && this.state !== 'off') {
-      // Retries a failed write; everysec fsyncs.
-      this.log.flush();
+      // Retries a failed write or fsync; everysec fsyncs.
+      this.log.tick();
     }
     if (this.rewriting) return;
     if (this.rewriteScheduled) {

@@ -1,25 +1,28 @@
 /**
- * AofLog: the INCR file being appended to, and the fsync policy.
+ * AofLog: the INCR file being appended to, and the fsync policies.
  *
  * Commands are fed as they are propagated (`feed`) and accumulate in a buffer; once per
  * event-loop turn `flush` writes the buffer with one write (Redis's flushAppendOnlyFile).
  *
- * - `always`: after the write an fsync starts on the thread pool, and `durable()` gives the
- *   promise the server's reply gate waits on: no reply leaves before the writes that preceded
- *   it are on disk. Commands keep being processed while an fsync runs; their writes are
- *   fsynced together by the next one (group commit).
- * - `everysec`: an fsync runs on the thread pool at most once a second. If one is still
+ * - `always`: after the write, the log's fsync thread (fsync-thread.ts) is asked to cover
+ *   it, and `durable()` gives the promise the server's reply gate waits on: no reply leaves
+ *   before the writes that preceded it are on disk. Commands keep being read, executed and
+ *   written while an fsync runs; the thread starts the next fsync as soon as the previous one
+ *   returns, covering everything written by then (group commit, one fsync in flight).
+ * - `everysec`: an fsync runs on libuv's thread pool at most once a second. If one is still
  *   running, the write is postponed up to 2 s, then written anyway and counted in
  *   `aof_delayed_fsync`, as Redis does.
  * - `no`: the OS decides.
  *
  * A failed write keeps the unwritten bytes and marks the log failed: writes are refused
- * (MISCONF) until a later write succeeds (retried every cron tick), and with `always` the
- * replies that wait on the failed data are held back until it is durable, instead of
- * exiting as Redis does.
+ * (MISCONF) until a later write succeeds (retried every cron tick). A failed fsync does the
+ * same until a later fsync succeeds (also retried every tick), like Redis's background fsync
+ * status. With `always` the replies that wait on the failed data are held back until it is
+ * durable, instead of exiting as Redis does.
  */
 
 import fs from 'node:fs';
+import type { FsyncService } from './fsync-thread.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -31,12 +34,16 @@ export class AofLog {
   incrSize: number;
   /** Bytes of the current INCR file known to be fsynced. */
   private syncedSize: number;
+  /** A thread-pool fsync (everysec, or always without a thread) is running. */
   private fsyncRunning = false;
+  /** The fsync thread serving this file under `always` (attached on first use). */
+  private thread: FsyncService | null = null;
+  /** The last write failed / the last fsync failed (either refuses writes). */
+  private writeFailed = false;
+  private fsyncFailed = false;
   private waiters: { offset: number; resolve: () => void }[] = [];
   private postponedSince = 0;
   lastFsyncMs = Date.now();
-  /** 'ok' or 'err': aof_last_write_status. */
-  writeStatus: 'ok' | 'err' = 'ok';
   lastWriteError = '';
   delayedFsync = 0;
   private lastTimestamp = 0;
@@ -46,10 +53,22 @@ export class AofLog {
     private fd: number,
     public fileName: string,
     startSize: number,
-    private readonly opts: { policy: () => FsyncPolicy; timestamps: () => boolean; noFsyncNow: () => boolean; log: (level: 'notice' | 'warning', msg: string) => void },
+    private readonly opts: {
+      policy: () => FsyncPolicy;
+      timestamps: () => boolean;
+      noFsyncNow: () => boolean;
+      log: (level: 'notice' | 'warning', msg: string) => void;
+      /** The fsync thread for `always`, or null when there is none (the thread pool is used). */
+      fsyncThread: () => FsyncService | null;
+    },
   ) {
     this.incrSize = startSize;
     this.syncedSize = startSize;
+  }
+
+  /** 'ok' or 'err': aof_last_write_status (a failed write or a failed fsync not yet recovered). */
+  get writeStatus(): 'ok' | 'err' {
+    return this.writeFailed || this.fsyncFailed ? 'err' : 'ok';
   }
 
   /** Bytes waiting to be written. */
@@ -91,9 +110,10 @@ export class AofLog {
    */
   flush(force = false): number {
     if (this.closed) return 0;
+    this.collect();
     const policy = this.opts.policy();
     if (this.buf.length === 0) {
-      if (policy === 'always' && this.syncedSize !== this.incrSize) this.startFsync();
+      if (policy === 'always' && this.syncedSize !== this.incrSize) this.syncAlways();
       else if (policy === 'everysec' && this.syncedSize !== this.incrSize && Date.now() - this.lastFsyncMs >= 1000) this.startFsync();
       return 0;
     }
@@ -125,38 +145,98 @@ export class AofLog {
         }
       }
       if (this.writeStatus === 'ok') this.opts.log('warning', `Error writing to the AOF file: ${err.message}`);
-      this.writeStatus = 'err';
+      this.writeFailed = true;
       this.lastWriteError = errnoText(err);
       return 0;
     }
-    if (this.writeStatus === 'err') {
+    if (this.writeFailed) {
       this.opts.log('warning', 'AOF write error looks solved, Redis can write again.');
-      this.writeStatus = 'ok';
+      this.writeFailed = false;
     }
     this.buf = '';
     this.incrSize += written;
-    if (policy === 'always' || (policy === 'everysec' && Date.now() - this.lastFsyncMs >= 1000)) this.startFsync();
+    if (policy === 'always') this.syncAlways();
+    else if (policy === 'everysec' && Date.now() - this.lastFsyncMs >= 1000) this.startFsync();
     return written;
   }
 
-  /** Starts a thread-pool fsync unless one runs (it restarts itself if more data arrived). */
+  /** Run by the cron: retries a failed fsync and a failed or postponed write. */
+  tick(): void {
+    if (this.fsyncFailed && this.thread !== null) this.thread.retry();
+    this.flush();
+  }
+
+  /** `always`: asks the fsync thread to cover everything written (the thread pool without one). */
+  private syncAlways(): void {
+    if (this.closed || this.opts.noFsyncNow()) return;
+    if (this.thread !== null && !this.thread.alive) this.thread = null;
+    if (this.thread === null) {
+      const t = this.opts.fsyncThread();
+      if (t === null || !t.alive) {
+        this.startFsync();
+        return;
+      }
+      t.attach(this.fd, this.syncedSize);
+      t.onDone = (err) => this.threadDone(err);
+      this.thread = t;
+    }
+    this.thread.request(this.incrSize);
+  }
+
+  /** The fsync thread finished an fsync of this file. */
+  private threadDone(err: NodeJS.ErrnoException | null): void {
+    if (this.closed) return;
+    if (err !== null) {
+      this.fsyncError(err);
+      return;
+    }
+    this.fsyncOk();
+    this.collect();
+  }
+
+  /** Takes the fsync thread's progress (also run every turn, before the reply gate is read). */
+  private collect(): void {
+    if (this.thread === null) return;
+    const synced = this.thread.synced;
+    if (synced > this.syncedSize) {
+      this.syncedSize = synced;
+      this.release();
+    }
+  }
+
+  private fsyncError(err: NodeJS.ErrnoException): void {
+    if (this.writeStatus === 'ok') this.opts.log('warning', `Can't persist AOF for fsync error: ${err.message}`);
+    this.fsyncFailed = true;
+    this.lastWriteError = errnoText(err);
+  }
+
+  private fsyncOk(): void {
+    if (!this.fsyncFailed) return;
+    this.fsyncFailed = false;
+    if (!this.writeFailed) this.opts.log('warning', 'AOF fsync error looks solved, Redis can write again.');
+  }
+
+  /**
+   * Starts a thread-pool fsync unless one runs: everysec, and always when no fsync thread
+   * is available (it then restarts itself while more data arrived).
+   */
   private startFsync(): void {
     if (this.fsyncRunning || this.closed) return;
     if (this.opts.noFsyncNow()) return;
     this.fsyncRunning = true;
     const target = this.incrSize;
     this.lastFsyncMs = Date.now();
-    fs.fsync(this.fd, (err) => {
+    fs.fdatasync(this.fd, (err) => {
       this.fsyncRunning = false;
+      if (this.closed) return;
       if (err) {
-        if (this.writeStatus === 'ok') this.opts.log('warning', `Can't persist AOF for fsync error: ${err.message}`);
-        this.writeStatus = 'err';
-        this.lastWriteError = errnoText(err);
+        this.fsyncError(err);
         return;
       }
+      this.fsyncOk();
       if (target > this.syncedSize) this.syncedSize = target;
       this.release();
-      if (this.opts.policy() === 'always' && this.syncedSize < this.incrSize) this.startFsync();
+      if (this.opts.policy() === 'always' && this.syncedSize < this.incrSize) this.syncAlways();
     });
   }
 
@@ -184,6 +264,12 @@ export class AofLog {
   close(): void {
     if (this.closed) return;
     this.flush(true);
+    if (this.thread !== null) {
+      // Waits for an fsync of this file that the thread may be running.
+      this.thread.detach();
+      this.thread.onDone = () => {};
+      this.thread = null;
+    }
     try {
       fs.fsyncSync(this.fd);
       this.syncedSize = this.incrSize;
@@ -209,8 +295,7 @@ export class AofLog {
       this.syncedSize = this.incrSize;
       this.release();
     } catch (e) {
-      this.writeStatus = 'err';
-      this.lastWriteError = errnoText(e as NodeJS.ErrnoException);
+      this.fsyncError(e as NodeJS.ErrnoException);
     }
   }
 }

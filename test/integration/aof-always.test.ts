@@ -1,0 +1,100 @@
+/**
+ * `appendfsync always` over real sockets, with the fsync thread replaced by a hand-driven
+ * one: which replies are held, when they leave, in which order, and what a failing fsync
+ * does. "Nothing left" is checked on the server's own output counter, so no test waits for
+ * something not to happen.
+ */
+
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAmber, waitFor, type TestAmber } from '../helpers/servers.js';
+import { ManualFsync } from '../helpers/fsync.js';
+
+async function alwaysServer(t: TestContext): Promise<{ amber: TestAmber; fsync: ManualFsync }> {
+  const amber = await startAmber({ appendonly: 'yes', appendfsync: 'always' });
+  t.after(() => amber.stop());
+  const fsync = new ManualFsync();
+  amber.server.aof!.startFsyncThread = () => fsync;
+  return { amber, fsync };
+}
+
+/** Waits until the server has executed `n` more commands than `from`. */
+function executed(amber: TestAmber, from: number, n: number): Promise<void> {
+  return waitFor(() => amber.server.stats.totalCommands >= from + n, 5000, `${n} command(s) executed`);
+}
+
+test('always: no reply leaves before the fsync covering its write, and a read of that key waits too', async (t) => {
+  const { amber, fsync } = await alwaysServer(t);
+  const a = await amber.client();
+  const b = await amber.client();
+  const out = amber.server.stats.netOutputBytes;
+  const cmds = amber.server.stats.totalCommands;
+  a.send('SET', 'k', 'v1');
+  await waitFor(() => fsync.requests.length === 1, 5000, 'the write reached the file');
+  b.send('GET', 'k');
+  await executed(amber, cmds, 2);
+  assert.equal(amber.server.stats.netOutputBytes, out, 'no reply has left');
+  fsync.complete();
+  assert.equal(await a.readRaw(), '+OK\r\n');
+  assert.equal(await b.readRaw(), '$2\r\nv1\r\n');
+});
+
+test('always: a later turn never overtakes an earlier one, even when it needs no fsync of its own', async (t) => {
+  const { amber, fsync } = await alwaysServer(t);
+  const a = await amber.client();
+  const cmds = amber.server.stats.totalCommands;
+  a.send('INCR', 'n');
+  await waitFor(() => fsync.requests.length === 1, 5000, 'the write reached the file');
+  // The fsync has finished but its report is still on its way: the next turn sees the data
+  // durable (its own reply needs nothing) while the first turn's reply is not out yet.
+  fsync.completeSilently();
+  a.send('GET', 'n');
+  await executed(amber, cmds, 2);
+  assert.equal(await a.readRaw(), ':1\r\n');
+  assert.equal(await a.readRaw(), '$1\r\n1\r\n');
+});
+
+test('always: batches leave in order as successive fsyncs cover them', async (t) => {
+  const { amber, fsync } = await alwaysServer(t);
+  const a = await amber.client();
+  const b = await amber.client();
+  const cmds = amber.server.stats.totalCommands;
+  a.send('INCR', 'n');
+  await waitFor(() => fsync.requests.length === 1, 5000, 'first write');
+  const first = fsync.wanted;
+  b.send('INCR', 'n');
+  await waitFor(() => fsync.requests.length === 2, 5000, 'second write');
+  a.send('GET', 'n');
+  await executed(amber, cmds, 3);
+  const out = amber.server.stats.netOutputBytes;
+  fsync.complete(first);
+  assert.equal(await a.readRaw(), ':1\r\n');
+  // b's INCR and a's GET (which saw b's write) wait for the second fsync.
+  assert.equal(amber.server.stats.netOutputBytes, out + ':1\r\n'.length);
+  fsync.complete();
+  assert.equal(await b.readRaw(), ':2\r\n');
+  assert.equal(await a.readRaw(), '$1\r\n2\r\n');
+});
+
+test('always: a failing fsync holds the replies that depend on it, refuses writes with MISCONF, and recovers on retry', async (t) => {
+  const { amber, fsync } = await alwaysServer(t);
+  const a = await amber.client();
+  const b = await amber.client();
+  a.send('SET', 'a', '1');
+  await waitFor(() => fsync.requests.length === 1, 5000, 'the write reached the file');
+  fsync.fail('EIO');
+  assert.equal(amber.server.aof!.log!.writeStatus, 'err');
+  b.send('SET', 'b', '2');
+  await waitFor(() => amber.server.errorStats.get('MISCONF') === 1, 5000, 'the write refused');
+  await waitFor(() => fsync.retries > 0, 5000, 'the cron retries the fsync');
+  fsync.complete();
+  assert.equal(await a.readRaw(), '+OK\r\n', 'acknowledged once durable');
+  assert.equal(await b.readRaw(), '-MISCONF Errors writing to the AOF file: Input/output error\r\n');
+  assert.equal(amber.server.aof!.log!.writeStatus, 'ok');
+  const before = fsync.wanted;
+  b.send('SET', 'b', '3');
+  await waitFor(() => fsync.wanted > before, 5000, 'the next write reached the file');
+  fsync.complete();
+  assert.equal(await b.readRaw(), '+OK\r\n');
+  assert.equal(await b.call('GET', 'b'), '3');
+});

@@ -1,0 +1,200 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FsyncThread, type FsyncService } from '../../../src/persistence/aof/fsync-thread.js';
+import { AofLog, type FsyncPolicy } from '../../../src/persistence/aof/log.js';
+import { ManualFsync } from '../../helpers/fsync.js';
+
+function tempFile(): { file: string; fd: number; done(): void } {
+  const dir = fs.mkdtempSync(path.join(tmpdir(), 'amber-aoflog-'));
+  const file = path.join(dir, 'appendonly.aof.1.incr.aof');
+  const fd = fs.openSync(file, 'a', 0o644);
+  return { file, fd, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always') {
+  const logged: string[] = [];
+  const log = new AofLog(fd, 'appendonly.aof.1.incr.aof', 0, {
+    policy: () => policy,
+    timestamps: () => false,
+    noFsyncNow: () => false,
+    log: (_level, msg) => logged.push(msg),
+    fsyncThread: () => thread,
+  });
+  return { log, logged };
+}
+
+/** Lets pending promise reactions and immediates run. */
+const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function tracked(p: Promise<void> | null): { done: boolean } {
+  const state = { done: false };
+  assert.ok(p !== null, 'something is waiting to be fsynced');
+  void p.then(() => (state.done = true));
+  return state;
+}
+
+test('always: a turn\'s commands go out in one write and one fsync request covering them', () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log } = makeLog(f.fd, fsync);
+  log.feed(0, ['SET', 'a', '1']);
+  log.feed(0, ['SET', 'b', '2']);
+  log.feed(3, ['DEL', 'c']);
+  log.flush();
+  const text = fs.readFileSync(f.file, 'latin1');
+  assert.equal(
+    text,
+    '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n' +
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n*2\r\n$3\r\nDEL\r\n$1\r\nc\r\n',
+  );
+  assert.deepEqual(fsync.requests, [text.length], 'one fsync request, for everything written');
+  assert.equal(fsync.fd, f.fd);
+  log.close();
+  f.done();
+});
+
+test('always: durable() resolves only once an fsync covers its bytes, earlier batches first', async () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log } = makeLog(f.fd, fsync);
+  assert.equal(log.durable(), null, 'nothing written: nothing to wait for');
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  const first = tracked(log.durable());
+  const firstEnd = fsync.wanted;
+  log.feed(0, ['SET', 'b', '2']);
+  log.flush();
+  const second = tracked(log.durable());
+  await settle();
+  assert.deepEqual([first.done, second.done], [false, false], 'nothing is durable before an fsync returns');
+  fsync.complete(firstEnd);
+  await settle();
+  assert.deepEqual([first.done, second.done], [true, false], 'the first fsync covers only the first batch');
+  fsync.complete();
+  await settle();
+  assert.deepEqual([first.done, second.done], [true, true]);
+  assert.equal(log.durable(), null);
+  log.close();
+  f.done();
+});
+
+test('always: progress the thread made is picked up at the next flush, before its report arrives', async () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log } = makeLog(f.fd, fsync);
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  const first = tracked(log.durable());
+  fsync.completeSilently();
+  log.flush();
+  await settle();
+  assert.equal(first.done, true);
+  assert.equal(log.durable(), null);
+  log.close();
+  f.done();
+});
+
+test('always: a failed fsync refuses writes (MISCONF text) until a retried fsync succeeds', async () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log, logged } = makeLog(f.fd, fsync);
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  const held = tracked(log.durable());
+  fsync.fail('EIO');
+  assert.equal(log.writeStatus, 'err');
+  assert.equal(log.lastWriteError, 'Input/output error');
+  assert.ok(logged.some((l) => l.startsWith("Can't persist AOF for fsync error")), logged.join('\n'));
+  await settle();
+  assert.equal(held.done, false, 'the reply waiting on the failed fsync stays held');
+  log.tick();
+  assert.equal(fsync.retries, 1, 'the cron asks the thread to try again');
+  fsync.complete();
+  await settle();
+  assert.equal(log.writeStatus, 'ok');
+  assert.equal(held.done, true);
+  log.close();
+  f.done();
+});
+
+test('always: without an fsync thread the thread pool fsyncs and releases the waiters', async () => {
+  const f = tempFile();
+  const { log } = makeLog(f.fd, null);
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  const p = log.durable();
+  assert.ok(p !== null);
+  await p;
+  assert.equal(log.durable(), null);
+  log.close();
+  f.done();
+});
+
+test('close() writes what is buffered, fsyncs, and detaches the thread before the file is closed', () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log } = makeLog(f.fd, fsync);
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  log.feed(0, ['SET', 'b', '2']);
+  log.close();
+  assert.equal(fsync.detaches, 1);
+  assert.equal(fsync.fd, -1);
+  assert.match(fs.readFileSync(f.file, 'latin1'), /\$1\r\nb\r\n\$1\r\n2\r\n$/);
+  f.done();
+});
+
+test('the fsync thread fsyncs what was written, reports it, and switches files', async () => {
+  const f = tempFile();
+  const g = tempFile();
+  const t = new FsyncThread(() => assert.fail('thread died'));
+  try {
+    const reports: (string | null)[] = [];
+    let wake: (() => void) | null = null;
+    t.onDone = (e) => {
+      reports.push(e === null ? null : (e.code ?? '?'));
+      wake?.();
+    };
+    const next = (): Promise<void> => new Promise((r) => (wake = r));
+    fs.writeSync(f.fd, 'x'.repeat(100));
+    t.attach(f.fd, 0);
+    let done = next();
+    t.request(100);
+    await done;
+    assert.deepEqual(reports, [null]);
+    assert.equal(t.synced, 100);
+    // A file whose fsync fails (EINVAL on /dev/null): reported with its code, not retried
+    // on its own, tried again when asked.
+    const devnull = fs.openSync('/dev/null', 'a');
+    t.attach(devnull, 0);
+    done = next();
+    t.request(10);
+    await done;
+    assert.deepEqual(reports, [null, 'EINVAL']);
+    done = next();
+    t.retry();
+    await done;
+    assert.deepEqual(reports, [null, 'EINVAL', 'EINVAL']);
+    assert.equal(t.synced, 0);
+    t.detach();
+    fs.closeSync(devnull);
+    // Another file after a failure: a fresh start.
+    fs.writeSync(g.fd, 'y'.repeat(7));
+    t.attach(g.fd, 0);
+    done = next();
+    t.request(7);
+    await done;
+    assert.deepEqual(reports, [null, 'EINVAL', 'EINVAL', null]);
+    assert.equal(t.synced, 7);
+    t.detach();
+  } finally {
+    t.terminate();
+    fs.closeSync(f.fd);
+    fs.closeSync(g.fd);
+    f.done();
+    g.done();
+  }
+});
