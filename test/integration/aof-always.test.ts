@@ -18,6 +18,12 @@ async function alwaysServer(t: TestContext): Promise<{ amber: TestAmber; fsync: 
   return { amber, fsync };
 }
 
+/** Waits until the log has asked for an fsync beyond `from` (a turn's writes reached the file). */
+async function written(fsync: ManualFsync, from: number): Promise<number> {
+  await waitFor(() => fsync.wanted > from, 5000, 'the write reached the file');
+  return fsync.wanted;
+}
+
 /** Waits until the server has executed `n` more commands than `from`. */
 function executed(amber: TestAmber, from: number, n: number): Promise<void> {
   return waitFor(() => amber.server.stats.totalCommands >= from + n, 5000, `${n} command(s) executed`);
@@ -30,7 +36,7 @@ test('always: no reply leaves before the fsync covering its write, and a read of
   const out = amber.server.stats.netOutputBytes;
   const cmds = amber.server.stats.totalCommands;
   a.send('SET', 'k', 'v1');
-  await waitFor(() => fsync.requests.length === 1, 5000, 'the write reached the file');
+  await written(fsync, 0);
   b.send('GET', 'k');
   await executed(amber, cmds, 2);
   assert.equal(amber.server.stats.netOutputBytes, out, 'no reply has left');
@@ -44,7 +50,7 @@ test('always: a later turn never overtakes an earlier one, even when it needs no
   const a = await amber.client();
   const cmds = amber.server.stats.totalCommands;
   a.send('INCR', 'n');
-  await waitFor(() => fsync.requests.length === 1, 5000, 'the write reached the file');
+  await written(fsync, 0);
   // The fsync has finished but its report is still on its way: the next turn sees the data
   // durable (its own reply needs nothing) while the first turn's reply is not out yet.
   fsync.completeSilently();
@@ -60,10 +66,9 @@ test('always: batches leave in order as successive fsyncs cover them', async (t)
   const b = await amber.client();
   const cmds = amber.server.stats.totalCommands;
   a.send('INCR', 'n');
-  await waitFor(() => fsync.requests.length === 1, 5000, 'first write');
-  const first = fsync.wanted;
+  const first = await written(fsync, 0);
   b.send('INCR', 'n');
-  await waitFor(() => fsync.requests.length === 2, 5000, 'second write');
+  await written(fsync, first);
   a.send('GET', 'n');
   await executed(amber, cmds, 3);
   const out = amber.server.stats.netOutputBytes;
@@ -81,7 +86,7 @@ test('always: a failing fsync holds the replies that depend on it, refuses write
   const a = await amber.client();
   const b = await amber.client();
   a.send('SET', 'a', '1');
-  await waitFor(() => fsync.requests.length === 1, 5000, 'the write reached the file');
+  await written(fsync, 0);
   fsync.fail('EIO');
   assert.equal(amber.server.aof!.log!.writeStatus, 'err');
   b.send('SET', 'b', '2');
@@ -93,7 +98,7 @@ test('always: a failing fsync holds the replies that depend on it, refuses write
   assert.equal(amber.server.aof!.log!.writeStatus, 'ok');
   const before = fsync.wanted;
   b.send('SET', 'b', '3');
-  await waitFor(() => fsync.wanted > before, 5000, 'the next write reached the file');
+  await written(fsync, before);
   fsync.complete();
   assert.equal(await b.readRaw(), '+OK\r\n');
   assert.equal(await b.call('GET', 'b'), '3');

@@ -38,6 +38,8 @@ export class AofLog {
   private fsyncRunning = false;
   /** The fsync thread serving this file under `always` (attached on first use). */
   private thread: FsyncService | null = null;
+  /** The largest offset the thread was asked to cover. */
+  private requested = 0;
   /** The last write failed / the last fsync failed (either refuses writes). */
   private writeFailed = false;
   private fsyncFailed = false;
@@ -179,8 +181,12 @@ export class AofLog {
       t.attach(this.fd, this.syncedSize);
       t.onDone = (err) => this.threadDone(err);
       this.thread = t;
+      this.requested = this.syncedSize;
     }
-    this.thread.request(this.incrSize);
+    if (this.incrSize > this.requested) {
+      this.requested = this.incrSize;
+      this.thread.request(this.incrSize);
+    }
   }
 
   /** The fsync thread finished an fsync of this file. */
