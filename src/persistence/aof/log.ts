@@ -1,8 +1,9 @@
 /**
  * AofLog: the INCR file being appended to, and the fsync policies.
  *
- * Commands are fed as they are propagated (`feed`) and accumulate in a buffer; once per
- * event-loop turn `flush` writes the buffer with one write (Redis's flushAppendOnlyFile).
+ * Commands are fed as they are propagated (`feed`) and accumulate in a buffer, encoded in
+ * RESP straight into its bytes; once per event-loop turn `flush` writes the buffer with one
+ * write (Redis's flushAppendOnlyFile).
  *
  * - `always`: after the write, the log's fsync thread (fsync-thread.ts) is asked to cover
  *   it, and `durable()` gives the promise the server's reply gate waits on: no reply leaves
@@ -27,7 +28,7 @@ import type { FsyncService } from './fsync-thread.js';
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
 export class AofLog {
-  private buf = '';
+  private readonly buf = new ByteQueue();
   /** Database the log last SELECTed (-1: the next command writes a SELECT). */
   selectedDb = -1;
   /** Bytes in the current INCR file. */
@@ -80,30 +81,29 @@ export class AofLog {
 
   /** Appends one command (and a SELECT when the database changes) to the buffer. */
   feed(dbid: number, argv: readonly string[]): void {
-    let s = '';
+    const b = this.buf;
     if (this.opts.timestamps()) {
       const now = Math.floor(Date.now() / 1000);
       if (now > this.lastTimestamp) {
         this.lastTimestamp = now;
-        s += `#TS:${now}\r\n`;
+        b.text('#TS:');
+        b.int(now);
+        b.crlf();
       }
     }
     if (dbid !== this.selectedDb) {
-      const id = String(dbid);
-      s += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
+      b.count(2);
+      b.bulk('SELECT');
+      b.bulk(String(dbid));
       this.selectedDb = dbid;
     }
-    s += '*' + argv.length + '\r\n';
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      s += '$' + a.length + '\r\n' + a + '\r\n';
-    }
-    this.buf += s;
+    b.count(argv.length);
+    for (let i = 0; i < argv.length; i++) b.bulk(argv[i]!);
   }
 
   /** Appends raw text (used when a rewrite replays what arrived meanwhile). */
   feedRaw(text: string): void {
-    this.buf += text;
+    this.buf.text(text);
   }
 
   /**
@@ -131,10 +131,11 @@ export class AofLog {
       this.opts.log('notice', 'Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
     }
     this.postponedSince = 0;
-    const data = Buffer.from(this.buf, 'latin1');
+    const data = this.buf.bytes;
+    const length = this.buf.length;
     let written = 0;
     try {
-      while (written < data.length) written += fs.writeSync(this.fd, data, written, data.length - written);
+      while (written < length) written += fs.writeSync(this.fd, data, written, length - written);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (written > 0) {
@@ -143,7 +144,7 @@ export class AofLog {
           fs.ftruncateSync(this.fd, this.incrSize);
         } catch {
           this.incrSize += written;
-          this.buf = this.buf.slice(written);
+          this.buf.drop(written);
         }
       }
       if (this.writeStatus === 'ok') this.opts.log('warning', `Error writing to the AOF file: ${err.message}`);
@@ -155,7 +156,7 @@ export class AofLog {
       this.opts.log('warning', 'AOF write error looks solved, Redis can write again.');
       this.writeFailed = false;
     }
-    this.buf = '';
+    this.buf.clear();
     this.incrSize += written;
     if (policy === 'always') this.syncAlways();
     else if (policy === 'everysec' && Date.now() - this.lastFsyncMs >= 1000) this.startFsync();
@@ -323,5 +324,94 @@ export function errnoText(e: NodeJS.ErrnoException): string {
       return 'Disk quota exceeded';
     default:
       return e.message;
+  }
+}
+
+/**
+ * The bytes fed since the last write, built straight into one growing Buffer. Keys and
+ * values are latin1 strings (one byte per char), so a command is encoded without making any
+ * intermediate string: nothing per command is left for the garbage collector.
+ */
+class ByteQueue {
+  /** Capacity kept between turns; a larger buffer (a huge turn) is let go once written. */
+  private static readonly KEEP = 1 << 20;
+  bytes = Buffer.allocUnsafeSlow(64 * 1024);
+  length = 0;
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.length + n));
+    this.bytes.copy(bigger, 0, 0, this.length);
+    this.bytes = bigger;
+  }
+
+  /** A non-negative integer in decimal. */
+  int(n: number): void {
+    this.reserve(20);
+    const b = this.bytes;
+    if (n < 10) {
+      b[this.length++] = 48 + n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let p = this.length + digits;
+    this.length = p;
+    while (n >= 10) {
+      const q = Math.floor(n / 10);
+      b[--p] = 48 + (n - q * 10);
+      n = q;
+    }
+    b[--p] = 48 + n;
+  }
+
+  crlf(): void {
+    this.reserve(2);
+    this.bytes[this.length++] = 13;
+    this.bytes[this.length++] = 10;
+  }
+
+  /** Text as latin1 bytes. */
+  text(s: string): void {
+    const n = s.length;
+    this.reserve(n);
+    const b = this.bytes;
+    if (n < 64) {
+      // Short strings: a plain loop beats a call into the runtime.
+      let p = this.length;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.length = p;
+    } else {
+      this.length += b.write(s, this.length, n, 'latin1');
+    }
+  }
+
+  /** `*<n>\r\n`: a command of n arguments. */
+  count(n: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = 42;
+    this.int(n);
+    this.crlf();
+  }
+
+  /** `$<len>\r\n<s>\r\n`: one argument. */
+  bulk(s: string): void {
+    this.reserve(1);
+    this.bytes[this.length++] = 36;
+    this.int(s.length);
+    this.crlf();
+    this.text(s);
+    this.crlf();
+  }
+
+  /** Forgets the first n bytes (they were written). */
+  drop(n: number): void {
+    this.bytes.copy(this.bytes, 0, n, this.length);
+    this.length -= n;
+  }
+
+  clear(): void {
+    this.length = 0;
+    if (this.bytes.length > ByteQueue.KEEP) this.bytes = Buffer.allocUnsafeSlow(64 * 1024);
   }
 }

@@ -14,11 +14,11 @@ function tempFile(): { file: string; fd: number; done(): void } {
   return { file, fd, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always') {
+function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always', timestamps = false) {
   const logged: string[] = [];
   const log = new AofLog(fd, 'appendonly.aof.1.incr.aof', 0, {
     policy: () => policy,
-    timestamps: () => false,
+    timestamps: () => timestamps,
     noFsyncNow: () => false,
     log: (_level, msg) => logged.push(msg),
     fsyncThread: () => thread,
@@ -52,6 +52,67 @@ test('always: a turn\'s commands go out in one write and one fsync request cover
   );
   assert.deepEqual(fsync.requests, [text.length], 'one fsync request, for everything written');
   assert.equal(fsync.fd, f.fd);
+  log.close();
+  f.done();
+});
+
+/** RESP of one command, as the AOF must hold it (the reference the encoder is checked against). */
+function resp(argv: readonly string[]): string {
+  return `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('');
+}
+
+test('commands are encoded byte for byte: any byte value, short and long arguments, SELECT, a value larger than the buffer', () => {
+  const f = tempFile();
+  const { log } = makeLog(f.fd, null, 'no');
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  let expected = '';
+  let db = -1;
+  for (let i = 0; i < 500; i++) {
+    const argv = ['SET'];
+    for (let j = 0, n = 1 + rnd(4); j < n; j++) {
+      let a = '';
+      for (let k = 0, len = [0, 1, 9, 10, 63, 64, 99, 100, 300][rnd(9)]!; k < len; k++) a += String.fromCharCode(rnd(256));
+      argv.push(a);
+    }
+    const next = [0, 9, 10, 15][rnd(4)]!;
+    if (next !== db) {
+      expected += resp(['SELECT', String(next)]);
+      db = next;
+    }
+    expected += resp(argv);
+    log.feed(db, argv);
+  }
+  const big = 'v'.repeat(3 * 1024 * 1024 + 17);
+  log.feed(db, ['SET', 'big', big]);
+  expected += resp(['SET', 'big', big]);
+  assert.equal(log.pending, expected.length);
+  log.flush();
+  const text = fs.readFileSync(f.file, 'latin1');
+  assert.equal(text.length, expected.length);
+  assert.ok(text === expected, 'the file holds exactly the RESP of what was fed');
+  // The buffer went back to its usual size and keeps working.
+  log.feed(db, ['DEL', 'big']);
+  log.flush();
+  assert.equal(fs.readFileSync(f.file, 'latin1').slice(text.length), resp(['DEL', 'big']));
+  log.close();
+  f.done();
+});
+
+test('aof-timestamp-enabled: a #TS:<unix time> line comes before the first command', () => {
+  const f = tempFile();
+  const { log } = makeLog(f.fd, null, 'no', true);
+  const from = Math.floor(Date.now() / 1000);
+  log.feed(0, ['SET', 'a', '1']);
+  const to = Math.floor(Date.now() / 1000);
+  log.flush();
+  const m = /^#TS:(\d+)\r\n(.*)$/s.exec(fs.readFileSync(f.file, 'latin1'));
+  assert.ok(m !== null);
+  assert.ok(Number(m[1]) >= from && Number(m[1]) <= to);
+  assert.equal(m[2], resp(['SELECT', '0']) + resp(['SET', 'a', '1']));
   log.close();
   f.done();
 });
