@@ -7,7 +7,10 @@
  * keys into both. Nothing here is a test: there are no pass/fail thresholds.
  *
  *   node dist/bench/run.js [--quick] [--only set,get] [--sections throughput,memory,...]
- *                          [--markdown docs/benchmarks.md]
+ *                          [--markdown docs/benchmarks.md] [--no-bgsave-latency]
+ *
+ * --no-bgsave-latency: the persistence section keeps its SAVE/load rows and skips the
+ * (long) GET-latency-during-BGSAVE part.
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -25,16 +28,18 @@ interface Args {
   only: string[] | null;
   sections: string[];
   markdown: string | null;
+  bgsaveLatency: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, only: null, sections: ['throughput', 'memory', 'collections', 'persistence', 'aof'], markdown: null };
+  const a: Args = { quick: false, only: null, sections: ['throughput', 'memory', 'collections', 'persistence', 'aof'], markdown: null, bgsaveLatency: true };
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
     if (w === '--quick') a.quick = true;
     else if (w === '--only') a.only = argv[++i]!.split(',');
     else if (w === '--sections') a.sections = argv[++i]!.split(',');
     else if (w === '--markdown') a.markdown = argv[++i]!;
+    else if (w === '--no-bgsave-latency') a.bgsaveLatency = false;
     else throw new Error(`unknown option ${w}`);
   }
   return a;
@@ -358,6 +363,7 @@ async function persistence(a: Args, rows: Row[]): Promise<void> {
     rows.push({ section: 'persistence', name: `dump.rdb size, ${n} keys (${label})`, amber: res.amber!.size / 1048576, redis: res.redis!.size / 1048576, unit: 'MB', better: 'lower' });
     rows.push({ section: 'persistence', name: `load at start-up (minus empty start), ${n} keys (${label})`, amber: res.amber!.load, redis: res.redis!.load, unit: 'ms', better: 'lower' });
   }
+  if (!a.bgsaveLatency) return;
   // GET latency from 50 clients during a BGSAVE, and the extra memory it takes.
   const big = a.quick ? 1_000_000 : 5_000_000;
   const lat: Record<string, { p50: number; p99: number; max: number; rssExtra: number }> = {};

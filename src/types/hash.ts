@@ -13,7 +13,8 @@
  * (HGETALL, HKEYS, HVALS) walk it without allocating.
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
- *   kind, size, encoding(), set(field, value), get(field), entries(), clone()
+ *   kind, size, encoding(), set(field, value), get(field), entries(), clone(),
+ *   flat() (the RDB writer's walk) and RHash.fromPairs (the RDB loader's bulk build).
  * A listpack-encoded hash iterates in insertion order (as Redis's listpack does).
  *
  * Pure data structure: no client, no reply. Imports types/ only.
@@ -21,6 +22,9 @@
 
 import { limits } from './limits.js';
 import { DenseTable, EXACT_GROWTH, intern } from './set.js';
+
+/** Up to this many fields, a bulk-built listpack hash looks for repeats pair by pair. */
+const SMALL_DUP_SCAN = 16;
 
 export class RHash {
   get kind(): 'hash' {
@@ -165,6 +169,50 @@ export class RHash {
       h.lp = null;
       h.table = this.table!.clone();
     }
+    return h;
+  }
+
+  /**
+   * A hash of the pairs in `flat` ([f0, v0, f1, v1, ...], fields interned in place), taking
+   * the array over, with the encoding Redis's RDB loader gives it: a hashtable past
+   * hash-max-listpack-entries fields, or (with `checkLengths`, for the formats Redis loads
+   * pair by pair) when a field or value is longer than hash-max-listpack-value; else a
+   * listpack in the given order. Null when a field repeats.
+   */
+  static fromPairs(flat: string[], checkLengths: boolean): RHash | null {
+    const h = new RHash();
+    const n = flat.length;
+    let listpack = n >> 1 <= limits.hashMaxListpackEntries;
+    if (listpack && checkLengths) {
+      const max = limits.hashMaxListpackValue;
+      for (let i = 0; i < n; i++) {
+        if (flat[i]!.length > max) {
+          listpack = false;
+          break;
+        }
+      }
+    }
+    if (!listpack) {
+      const table = DenseTable.adopt(2, flat);
+      if (table === null) return null;
+      h.lp = null;
+      h.table = table;
+      return h;
+    }
+    for (let i = 0; i < n; i += 2) flat[i] = intern(flat[i]!);
+    if (n <= 2 * SMALL_DUP_SCAN) {
+      for (let i = 2; i < n; i += 2) {
+        const f = flat[i]!;
+        for (let j = 0; j < i; j += 2) if (flat[j] === f) return null;
+      }
+    } else {
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i += 2) {
+        if (seen.has(flat[i]!)) return null;
+        seen.add(flat[i]!);
+      }
+    }
+    h.lp = flat;
     return h;
   }
 

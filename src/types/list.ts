@@ -21,7 +21,8 @@
  *
  * Persistence relies on this surface; keep these members and their meaning:
  *   kind, length, encoding(), pushTail(v), values(), clone()
- * and, to keep Redis's node layout across a save and load: nodes(), appendNode(values, plain).
+ * and, to keep Redis's node layout across a save and load: nodes(), forEachNode(visit) (the
+ * RDB writer's walk, no copies), appendNode(values, plain) and adoptNode(values, plain).
  *
  * Pure data structure: no client, no reply. Imports types/ only.
  */
@@ -785,12 +786,27 @@ export class RList {
   }
 
   /**
+   * Calls `visit` for each node, head to tail, with the node's elements as
+   * items[start, start + count) (the node's own array: read it during the call only) and
+   * whether it is a plain node. The RDB writer's walk: no copies.
+   */
+  forEachNode(visit: (items: readonly (string | undefined)[], start: number, count: number, plain: boolean) => void): void {
+    for (let n = this.head; n !== null; n = n.next) visit(n.a, n.s, n.n, n.plain);
+  }
+
+  /**
    * Appends a whole node as loaded from an RDB quicklist (Redis quicklistAppendListpack /
    * quicklistAppendPlainNode): kept as it is, whatever the fill. Empty nodes are skipped.
    */
   appendNode(values: readonly string[], plain = false): void {
     if (values.length === 0) return;
-    const node = plain ? QNode.plainNode(values[0]!) : QNode.packed(values.slice());
+    this.adoptNode(plain ? [values[0]!] : values.slice(), plain);
+  }
+
+  /** appendNode taking `values` over (the caller gives the array away): no copy. */
+  adoptNode(values: string[], plain = false): void {
+    if (values.length === 0) return;
+    const node = plain ? QNode.plainNode(values[0]!) : QNode.packed(values);
     this.insertNode(this.tail, node, true);
     this.count += node.n;
   }

@@ -15,7 +15,8 @@
  * small tables carry no index at all.
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
- *   kind, size, encoding(), add(member), has(member), values(), clone()
+ *   kind, size, encoding(), add(member), has(member), values(), clone(), and for the RDB
+ *   codec's bulk paths sortedInts(), tableItems(), RSet.fromMembers, RSet.fromSortedInts.
  *
  * Pure data structure: no client, no reply. Imports types/ and util/ only.
  */
@@ -23,6 +24,9 @@
 import { limits } from './limits.js';
 import { string2int, string2ll } from '../util/number.js';
 import { hashKey } from './dict.js';
+
+/** Arrays built at a known length up to this size are allocated at once (V8 keeps larger ones sparse). */
+const PRESIZE_MAX = 16384;
 
 /** Tables with fewer entries than this find keys by linear search and keep no index. */
 const INDEX_AT = 32;
@@ -241,6 +245,35 @@ export class DenseTable {
     return c;
   }
 
+  /**
+   * A table holding `items` (entries of `stride` strings, keys interned in place), taking
+   * the array over; null when a key repeats. Builds the index once instead of per push (the
+   * RDB loader's bulk path).
+   */
+  static adopt(stride: 1 | 2, items: string[]): DenseTable | null {
+    const t = new DenseTable(stride);
+    const n = items.length;
+    for (let i = 0; i < n; i += stride) items[i] = intern(items[i]!);
+    t.items = items;
+    if (n < INDEX_AT * stride) {
+      for (let i = stride; i < n; i += stride) {
+        const k = items[i]!;
+        for (let j = 0; j < i; j += stride) if (items[j] === k) return null;
+      }
+      return t;
+    }
+    // Sized for all the entries up front, so add() never rebuilds from the whole array.
+    const index = new KeyIndex(n / stride + 1);
+    for (let i = 0; i < n; i += stride) {
+      const k = items[i]!;
+      const h = keyHash(k);
+      if (index.find(items, k, h) >= 0) return null;
+      index.add(items, h, i, stride);
+    }
+    t.index = index;
+    return t;
+  }
+
   clone(): DenseTable {
     const t = new DenseTable(this.stride);
     t.items = this.items.slice();
@@ -420,6 +453,61 @@ export class RSet {
       out.push(this.at(i));
     }
     return out;
+  }
+
+  /**
+   * The intset's members, ascending (numbers, bigints beyond ±(2^53-1)); null for a
+   * hashtable. The set's own array: read-only, valid until the next change.
+   */
+  sortedInts(): readonly IntMember[] | null {
+    return this.ints;
+  }
+
+  /** The hashtable's members in iteration order; null for an intset. Read-only, as sortedInts. */
+  tableItems(): readonly string[] | null {
+    return this.table === null ? null : this.table.items;
+  }
+
+  /**
+   * A set of intset members as a validated intset blob holds them (ascending, distinct),
+   * taking the array over. Past set-max-intset-entries it becomes a hashtable, as Redis's
+   * loader converts it.
+   */
+  static fromSortedInts(values: IntMember[]): RSet {
+    const s = new RSet();
+    s.ints = values;
+    if (values.length > intsetMax()) s.convert();
+    return s;
+  }
+
+  /**
+   * A set of `members` in any order (RDB's plain SET), taking the array over: an intset
+   * when every member is an integer and they are at most set-max-intset-entries, else a
+   * hashtable, the encoding Redis's loader ends with. Null when a member repeats.
+   */
+  static fromMembers(members: string[]): RSet | null {
+    const s = new RSet();
+    const n = members.length;
+    if (n <= intsetMax()) {
+      const ints: IntMember[] = n <= PRESIZE_MAX ? new Array<IntMember>(n) : [];
+      let i = 0;
+      for (; i < n; i++) {
+        const v = toInt(members[i]!);
+        if (v === null) break;
+        ints[i] = v;
+      }
+      if (i === n) {
+        ints.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        for (let j = 1; j < n; j++) if (ints[j] === ints[j - 1]) return null;
+        s.ints = ints;
+        return s;
+      }
+    }
+    const table = DenseTable.adopt(1, members);
+    if (table === null) return null;
+    s.ints = null;
+    s.table = table;
+    return s;
   }
 
   /** Members in iteration order (intset: ascending). */

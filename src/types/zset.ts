@@ -25,7 +25,8 @@
  * Cursors are valid until the next change to the set.
  *
  * Persistence relies on: kind, size, encoding(), add(member, score), score(member),
- * entries() (ascending), clone().
+ * entries() (ascending), clone(), the cursors (seekRank, next, prev, memberAt, scoreAt: the
+ * RDB writer's walk) and RZSet.fromPairs (the RDB loader's bulk build).
  *
  * Pure data structure: no client, no reply.
  */
@@ -70,6 +71,43 @@ export const ZADD_NAN = 8;
  */
 function spliced<T>(a: T[], at: number, del: number, ...items: T[]): T[] {
   return (a as unknown as { toSpliced(start: number, deleteCount: number, ...items: T[]): T[] }).toSpliced(at, del, ...items);
+}
+
+/**
+ * 1 when the pairs are strictly ascending by (score, member), -1 when strictly descending,
+ * 0 otherwise (or when fewer than two: then 1).
+ */
+function pairOrder(members: readonly string[], scores: readonly number[]): number {
+  const n = members.length;
+  let asc = true;
+  let desc = true;
+  for (let i = 1; i < n && (asc || desc); i++) {
+    const a = scores[i - 1]!;
+    const b = scores[i]!;
+    if (a < b) desc = false;
+    else if (a > b) asc = false;
+    else {
+      const ma = members[i - 1]!;
+      const mb = members[i]!;
+      if (ma < mb) desc = false;
+      else if (ma > mb) asc = false;
+      else return 0;
+    }
+  }
+  return asc ? 1 : desc ? -1 : 0;
+}
+
+/** Whether a member occurs twice (pairwise for a few, a Set beyond). */
+function hasRepeats(members: readonly string[]): boolean {
+  const n = members.length;
+  if (n <= 16) {
+    for (let i = 1; i < n; i++) {
+      const m = members[i]!;
+      for (let j = 0; j < i; j++) if (members[j] === m) return true;
+    }
+    return false;
+  }
+  return new Set(members).size !== n;
 }
 
 export class RZSet {
@@ -174,6 +212,46 @@ export class RZSet {
   }
 
   // ---- the persistence surface ----------------------------------------------------------
+
+  /**
+   * A sorted set of members[i] with scores[i] (no NaN), taking both arrays over: the RDB
+   * loader's bulk path. A listpack when `listpack` (the caller applied Redis's loading rules),
+   * else a skiplist. Pairs already in ascending order (a listpack as saved) or descending
+   * order (a skiplist as saved, highest first) are taken as they are; any other order is
+   * sorted. Null when a member repeats.
+   */
+  static fromPairs(members: string[], scores: number[], listpack: boolean): RZSet | null {
+    const n = members.length;
+    const z = new RZSet();
+    const order = pairOrder(members, scores);
+    if (listpack) {
+      if (order < 0) {
+        members.reverse();
+        scores.reverse();
+      }
+      if (order !== 0) {
+        for (let i = 0; i < n; i++) if (scores[i] === 0) scores[i] = 0; // -0 is stored as the integer 0
+        if (hasRepeats(members)) return null;
+        z.lpMembers = members;
+        z.lpScores = scores;
+        return z;
+      }
+      for (let i = 0; i < n; i++) if (!z.add(members[i]!, scores[i]!)) return null;
+      return z;
+    }
+    z.becomeSkiplist(n + 1);
+    const zsl = z.zsl!;
+    const dict = z.dict!;
+    // Inserting from the greatest down keeps every insert at the head: O(1) descent.
+    const from = order > 0 ? n - 1 : 0;
+    const step = order > 0 ? -1 : 1;
+    for (let k = 0, i = from; k < n; k++, i += step) {
+      const m = members[i]!;
+      if (dict.get(m) !== undefined) return null;
+      dict.set(m, zsl.insert(scores[i]!, m));
+    }
+    return z;
+  }
 
   /** Adds a member or updates its score; returns true when it is new. */
   add(member: string, score: number): boolean {

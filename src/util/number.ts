@@ -257,6 +257,8 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const short = exactShortDecimal(d);
+  if (short !== null) return short;
   const expForm = d.toExponential(16); // d.dddddddddddddddde±x: 17 significant digits
   const ePos = expForm.indexOf('e');
   const exp = Number(expForm.slice(ePos + 1));
@@ -269,6 +271,29 @@ export function formatDouble(d: number): string {
   let fixed = d.toFixed(16 - exp);
   if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
   return fixed;
+}
+
+/** 5^p for p = 0..22 (all exact doubles). */
+const POW5: number[] = Array.from({ length: 23 }, (_, p) => 5 ** p);
+
+/**
+ * String(d) when that is exactly d's value (a dyadic fraction with a short decimal form,
+ * such as 2.5 or 0.375, or an integer) and 1e-4 <= |d| < 1e15: then %.17g prints the same
+ * digits (the exact value has fewer than 17 of them) in the same fixed notation. Null
+ * otherwise (0.1 is not exactly 0.1: %.17g shows 0.10000000000000001).
+ */
+function exactShortDecimal(d: number): string | null {
+  const a = d < 0 ? -d : d;
+  if (!(a >= 1e-4 && a < 1e15)) return null;
+  const s = String(d);
+  const dot = s.indexOf('.');
+  if (dot < 0) return s;
+  const p = s.length - dot - 1;
+  if (p > 22) return null;
+  // s = m / 10^p exactly iff 5^p divides m and (m / 5^p) / 2^p is d.
+  const m = Number(s.slice(0, dot) + s.slice(dot + 1));
+  if (!Number.isSafeInteger(m) || m % POW5[p]! !== 0) return null;
+  return m / POW5[p]! / 2 ** p === d ? s : null;
 }
 
 /**

@@ -25,7 +25,7 @@ import type { Value } from '../../store/values.js';
 import type { RList } from '../../types/list.js';
 import type { RHash } from '../../types/hash.js';
 import type { RSet } from '../../types/set.js';
-import type { RZSet } from '../../types/zset.js';
+import { NONE, type RZSet } from '../../types/zset.js';
 import { limits } from '../../types/limits.js';
 import { formatDouble, string2int } from '../../util/number.js';
 import {
@@ -48,8 +48,8 @@ import {
   RDB_TYPE_ZSET_2,
   RDB_TYPE_ZSET_LISTPACK,
 } from './constants.js';
-import { encodeIntset } from './intset.js';
-import { ListpackBuilder, type Latin1Buffer } from './listpack.js';
+import { encodeIntset, encodeSortedIntset } from './intset.js';
+import { ListpackBuilder, SHORT_WRITE, type Latin1Buffer } from './listpack.js';
 import { lzfCompress } from './lzf.js';
 
 /**
@@ -135,7 +135,7 @@ export class RdbOutput {
       return;
     }
     this.ensure(n);
-    if (n < 16) {
+    if (n < SHORT_WRITE) {
       const b = this.buf;
       let p = this.pos;
       for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
@@ -212,7 +212,9 @@ export class RdbOutput {
   /** A byte blob (listpack, intset, ...) as rdbSaveRawString writes it (`owned`: see bytes). */
   blob(data: Uint8Array, compress: boolean, owned = false): void {
     const n = data.length;
-    if (n <= 11 && n > 0) {
+    // Only a blob starting with a digit or '-' can read as an integer (never a listpack or intset).
+    const c0 = n > 0 ? data[0]! : 0;
+    if (n <= 11 && n > 0 && ((c0 >= 48 && c0 <= 57) || c0 === 45)) {
       const v = string2int(Buffer.from(data.buffer, data.byteOffset, n).toString('latin1'));
       if (v !== null && this.intEncoded(v)) return;
     }
@@ -328,37 +330,45 @@ export function encodeValue(value: Value, compression: boolean): Buffer {
   return out.take();
 }
 
+/**
+ * The builder every listpack value is assembled in: reset per value and written out from its
+ * own buffer (out.blob copies it), so a small hash or zset costs no allocation.
+ */
+const lpScratch = new ListpackBuilder(64 * 1024);
+
 function writeHash(out: RdbOutput, h: RHash, compress: boolean, key: string | undefined): void {
+  const a = h.flat();
   if (h.encoding() === 'listpack') {
     head(out, RDB_TYPE_HASH_LISTPACK, key, compress);
-    const lp = new ListpackBuilder();
-    for (const [f, v] of h.entries()) {
-      lp.append(f);
-      lp.append(v);
-    }
-    out.blob(lp.finish(), compress, true);
+    const lp = lpScratch;
+    lp.reset();
+    for (let i = 0; i < a.length; i++) lp.append(a[i]!);
+    out.blob(lp.view(), compress);
     return;
   }
   head(out, RDB_TYPE_HASH, key, compress);
   out.len(h.size);
-  for (const [f, v] of h.entries()) {
-    out.string(f, compress);
-    out.string(v, compress);
-  }
+  for (let i = 0; i < a.length; i++) out.string(a[i]!, compress);
 }
 
 function writeSet(out: RdbOutput, s: RSet, compress: boolean, key: string | undefined): void {
   if (s.encoding() === 'intset') {
-    const blob = encodeIntset(s.values());
+    const ints = s.sortedInts();
+    const blob = ints !== null ? encodeSortedIntset(ints) : encodeIntset(s.values());
     if (blob !== null) {
       head(out, RDB_TYPE_SET_INTSET, key, compress);
-      out.blob(blob, compress, true);
+      out.blob(blob, compress);
       return;
     }
   }
   head(out, RDB_TYPE_SET, key, compress);
   out.len(s.size);
-  for (const m of s.values()) out.string(m, compress);
+  const items = s.tableItems();
+  if (items !== null) {
+    for (let i = 0; i < items.length; i++) out.string(items[i]!, compress);
+  } else {
+    for (const m of s.values()) out.string(m, compress);
+  }
 }
 
 /** 2^62: beyond it Redis's double2ll refuses (scores then go into listpacks as text). */
@@ -376,22 +386,21 @@ export function appendScore(lp: ListpackBuilder, score: number): void {
 function writeZset(out: RdbOutput, z: RZSet, compress: boolean, key: string | undefined): void {
   if (z.encoding() === 'listpack') {
     head(out, RDB_TYPE_ZSET_LISTPACK, key, compress);
-    const lp = new ListpackBuilder();
-    for (const [m, score] of z.entries()) {
-      lp.append(m);
-      appendScore(lp, score);
+    const lp = lpScratch;
+    lp.reset();
+    for (let c = z.seekRank(0); c !== NONE; c = z.next(c)) {
+      lp.append(z.memberAt(c));
+      appendScore(lp, z.scoreAt(c));
     }
-    out.blob(lp.finish(), compress, true);
+    out.blob(lp.view(), compress);
     return;
   }
   head(out, RDB_TYPE_ZSET_2, key, compress);
   out.len(z.size);
   // Redis writes the skiplist from the tail: highest score first.
-  const all = [...z.entries()];
-  for (let i = all.length - 1; i >= 0; i--) {
-    const [m, score] = all[i]!;
-    out.string(m, compress);
-    out.binaryDouble(score);
+  for (let c = z.seekRank(z.size - 1); c !== NONE; c = z.prev(c)) {
+    out.string(z.memberAt(c), compress);
+    out.binaryDouble(z.scoreAt(c));
   }
 }
 
@@ -411,16 +420,17 @@ function writeList(out: RdbOutput, list: RList, compress: boolean): void {
   const n = list.nodesLength;
   out.len(n);
   let i = 0;
-  for (const node of list.nodes()) {
-    if (node.plain) {
+  list.forEachNode((items, start, count, plain) => {
+    if (plain) {
       out.len(QUICKLIST_NODE_CONTAINER_PLAIN);
-      out.string(node.values[0]!, compress);
+      out.string(items[start]!, compress);
       i++;
-      continue;
+      return;
     }
-    const lp = new ListpackBuilder();
-    for (const v of node.values) lp.append(v);
-    const blob = lp.finish();
+    const lp = lpScratch;
+    lp.reset();
+    for (let k = start, end = start + count; k < end; k++) lp.append(items[k]!);
+    const blob = lp.view();
     out.len(QUICKLIST_NODE_CONTAINER_PACKED);
     // Nodes deeper than list-compress-depth from both ends are LZF-compressed in memory
     // (when that saves enough) and Redis saves that compressed form as is.
@@ -430,10 +440,10 @@ function writeList(out: RdbOutput, list: RList, compress: boolean): void {
       if (clen !== 0 && clen + MIN_COMPRESS_IMPROVE < blob.length) {
         out.lzfBlob(outBuf.subarray(0, clen), blob.length);
         i++;
-        continue;
+        return;
       }
     }
-    out.blob(blob, compress, true);
+    out.blob(blob, compress);
     i++;
-  }
+  });
 }

@@ -41,25 +41,72 @@ export function encodeIntset(members: Iterable<string>): Buffer | null {
   return out;
 }
 
+let scratch = Buffer.allocUnsafe(4096);
+
+/**
+ * The intset blob of members already sorted ascending and distinct, each a number (exact
+ * integers within ±(2^53-1)) or a bigint beyond: RSet's own intset array. Returns a view
+ * of a shared buffer, valid until the next call.
+ */
+export function encodeSortedIntset(values: readonly (number | bigint)[]): Buffer {
+  const n = values.length;
+  const min = n === 0 ? 0 : values[0]!;
+  const max = n === 0 ? 0 : values[n - 1]!;
+  const width = min < -2147483648 || max > 2147483647 ? 8 : min < -32768 || max > 32767 ? 4 : 2;
+  const size = 8 + n * width;
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  const out = scratch;
+  out.writeUInt32LE(width, 0);
+  out.writeUInt32LE(n, 4);
+  let p = 8;
+  if (width === 2) {
+    for (let i = 0; i < n; i++, p += 2) out.writeInt16LE(values[i] as number, p);
+  } else if (width === 4) {
+    for (let i = 0; i < n; i++, p += 4) out.writeInt32LE(values[i] as number, p);
+  } else {
+    for (let i = 0; i < n; i++, p += 8) {
+      const v = values[i]!;
+      out.writeBigInt64LE(typeof v === 'bigint' ? v : BigInt(v), p);
+    }
+  }
+  return out.subarray(0, size);
+}
+
 /**
  * Validates an intset as Redis's deep intsetValidateIntegrity does (known width, size
- * matching the count, not empty, strictly ascending) and returns the members as strings.
+ * matching the count, not empty, strictly ascending) and returns its members in order:
+ * numbers, or bigints beyond ±(2^53-1) (the form RSet keeps). `start`/`size` select the
+ * blob inside a larger buffer.
  */
-export function decodeIntset(blob: Uint8Array): string[] {
-  if (blob.length < 8) throw new BlobError('intset shorter than its header');
+export function decodeIntsetValues(blob: Uint8Array, start = 0, size = blob.length - start): (number | bigint)[] {
+  if (size < 8) throw new BlobError('intset shorter than its header');
   const buf = Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-  const width = buf.readUInt32LE(0);
+  const width = buf.readUInt32LE(start);
   if (width !== 2 && width !== 4 && width !== 8) throw new BlobError(`intset has an invalid encoding ${width}`);
-  const count = buf.readUInt32LE(4);
-  if (8 + count * width !== blob.length) throw new BlobError('intset size does not match its count');
+  const count = buf.readUInt32LE(start + 4);
+  if (8 + count * width !== size) throw new BlobError('intset size does not match its count');
   if (count === 0) throw new BlobError('intset is empty');
-  const out: string[] = new Array(count);
-  let prev: bigint | number | null = null;
-  for (let i = 0, p = 8; i < count; i++, p += width) {
-    const v: number | bigint = width === 2 ? buf.readInt16LE(p) : width === 4 ? buf.readInt32LE(p) : buf.readBigInt64LE(p);
-    if (prev !== null && v <= prev) throw new BlobError('intset values are not strictly ascending');
+  const out: (number | bigint)[] = count <= 16384 ? new Array(count) : [];
+  let prev = -Infinity as number | bigint;
+  for (let i = 0, p = start + 8; i < count; i++, p += width) {
+    let v: number | bigint;
+    if (width === 2) v = buf.readInt16LE(p);
+    else if (width === 4) v = buf.readInt32LE(p);
+    else {
+      const big = buf.readBigInt64LE(p);
+      v = big >= -MAX_SAFE && big <= MAX_SAFE ? Number(big) : big;
+    }
+    if (v <= prev) throw new BlobError('intset values are not strictly ascending');
     prev = v;
-    out[i] = String(v);
+    if (i < out.length) out[i] = v;
+    else out.push(v);
   }
   return out;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** decodeIntsetValues with the members as decimal strings. */
+export function decodeIntset(blob: Uint8Array): string[] {
+  return decodeIntsetValues(blob).map(String);
 }

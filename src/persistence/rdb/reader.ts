@@ -39,6 +39,7 @@ import { RHash } from '../../types/hash.js';
 import { RList } from '../../types/list.js';
 import { RSet } from '../../types/set.js';
 import { RZSet } from '../../types/zset.js';
+import { limits } from '../../types/limits.js';
 import {
   BlobError,
   QUICKLIST_NODE_CONTAINER_PACKED,
@@ -95,8 +96,8 @@ import {
   rdbTypeName,
 } from './constants.js';
 import { Crc64 } from './crc64.js';
-import { decodeIntset } from './intset.js';
-import { decodeListpack, type Latin1Buffer } from './listpack.js';
+import { decodeIntsetValues } from './intset.js';
+import { decodeListpack, latin1String, ListpackReader, PRESIZE_MAX } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
@@ -145,6 +146,11 @@ export type RdbSource = Buffer | string | { fd: number; position?: number };
 export const debugFlags = { skipChecksumValidation: false };
 
 const CHUNK = 1 << 20;
+const EMPTY = Buffer.alloc(0);
+
+/** Decompressed blobs up to this size reuse one buffer (they are decoded on the spot). */
+const BLOB_SCRATCH_MAX = 1 << 20;
+let blobScratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * The byte input: a Buffer, or an fd read in chunks. `need(n)` guarantees n readable
@@ -276,32 +282,13 @@ class Input {
     return n;
   }
 
-  /** An RDB string as bytes (a view or a fresh buffer; valid until the next read). */
-  stringBytes(): Buffer {
-    const n = this.len();
-    if (!this.isEncoded) {
-      if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
-      return this.view(n);
-    }
-    switch (n) {
-      case RDB_ENC_INT8:
-      case RDB_ENC_INT16:
-      case RDB_ENC_INT32:
-        return Buffer.from(String(this.intEncoded(n)), 'latin1');
-      case RDB_ENC_LZF:
-        return this.lzf();
-      default:
-        this.fail(`Unknown RDB string encoding type ${n}`);
-    }
-  }
-
   /** An RDB string as a latin1 JS string. */
   string(): string {
     const n = this.len();
     if (!this.isEncoded) {
       if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
       this.need(n);
-      const s = n === 0 ? '' : (this.buf as unknown as Latin1Buffer).latin1Slice(this.pos, this.pos + n);
+      const s = latin1String(this.buf, this.pos, n);
       this.pos += n;
       return s;
     }
@@ -334,17 +321,77 @@ class Input {
     return v;
   }
 
-  private lzf(): Buffer {
+  /**
+   * An LZF string's bytes. `scratch`: into the shared blob buffer (valid until the next
+   * blob), for bytes decoded on the spot; else into a fresh Buffer.
+   */
+  private lzf(scratch = false): Buffer {
     const clen = this.count();
     const len = this.count();
     if (clen > this.remaining) this.fail('Unexpected EOF reading RDB file');
     // A 3-byte back reference expands to at most 264 bytes: a claimed size beyond that
     // ratio is corrupt, and refusing it early avoids allocating from a forged length.
     if (len > clen * 89 + 64) this.fail('Invalid LZF compressed string');
-    const src = this.view(clen);
-    const out = Buffer.allocUnsafe(len);
-    if (lzfDecompress(src, 0, src.length, out, len) !== len) this.fail('Invalid LZF compressed string');
+    this.need(clen);
+    let out: Buffer;
+    if (scratch && len <= BLOB_SCRATCH_MAX) {
+      if (blobScratch.length < len) blobScratch = Buffer.allocUnsafe(Math.max(len, blobScratch.length * 2));
+      out = blobScratch;
+    } else {
+      out = Buffer.allocUnsafe(len);
+    }
+    const got = lzfDecompress(this.buf, this.pos, this.pos + clen, out, len);
+    this.pos += clen;
+    if (got !== len) this.fail('Invalid LZF compressed string');
+    this.lzfLen = len;
     return out;
+  }
+
+  /** The decompressed length of the last LZF string (lzf(true) may return a longer buffer). */
+  private lzfLen = 0;
+
+  /** Where the last `blob()` left its bytes: blobBuf[blobStart, blobStart + blobLen). */
+  blobBuf: Buffer = EMPTY;
+  blobStart = 0;
+  blobLen = 0;
+
+  /**
+   * Reads an RDB string (a listpack, intset, ... ) to be decoded on the spot, without a view
+   * or copy when it is stored raw: the bytes stay valid until the next read.
+   */
+  blob(): void {
+    const n = this.len();
+    if (!this.isEncoded) {
+      if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
+      this.need(n);
+      this.blobBuf = this.buf;
+      this.blobStart = this.pos;
+      this.blobLen = n;
+      this.pos += n;
+      return;
+    }
+    let b: Buffer;
+    switch (n) {
+      case RDB_ENC_INT8:
+      case RDB_ENC_INT16:
+      case RDB_ENC_INT32:
+        b = Buffer.from(String(this.intEncoded(n)), 'latin1');
+        this.blobLen = b.length;
+        break;
+      case RDB_ENC_LZF:
+        b = this.lzf(true);
+        this.blobLen = this.lzfLen;
+        break;
+      default:
+        this.fail(`Unknown RDB string encoding type ${n}`);
+    }
+    this.blobBuf = b;
+    this.blobStart = 0;
+  }
+
+  /** The blob as a latin1 string. */
+  blobString(): string {
+    return latin1String(this.blobBuf, this.blobStart, this.blobLen);
   }
 
   int32LE(): number {
@@ -394,6 +441,18 @@ function strtod(s: string): number | null {
 
 /** zzlGetScore on a listpack/ziplist score element: an integer or strtod of the text (0 if none). */
 function scoreOf(s: string): number {
+  // [-]digits[.digits], what %.17g writes for most scores: Number reads it as strtod does.
+  const n = s.length;
+  let i = n > 1 && s.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !dot && digits > 0) dot = true;
+    else break;
+  }
+  if (i === n && digits > 0 && s.charCodeAt(n - 1) !== 46) return Number(s);
   const v = strtod(s);
   return v === null ? 0 : v;
 }
@@ -428,17 +487,83 @@ function readModuleId(input: Input): bigint {
 }
 
 /** Converts a BlobError thrown while decoding a blob into an RdbError at the current offset. */
-function blob<T>(input: Input, what: string, decode: () => T): T {
+function blobFailed(input: Input, what: string, e: unknown): never {
+  if (e instanceof BlobError) input.fail(`${what} integrity check failed: ${e.message}`);
+  throw e;
+}
+
+/** The blob just read (input.blob()) as a validated listpack of strings. */
+function listpackItems(input: Input, what: string): string[] {
   try {
-    return decode();
+    return decodeListpack(input.blobBuf, input.blobStart, input.blobLen);
   } catch (e) {
-    if (e instanceof BlobError) input.fail(`${what} integrity check failed: ${e.message}`);
-    throw e;
+    blobFailed(input, what, e);
   }
 }
 
-function pairsFrom(input: Input, items: string[], what: string): void {
+/** The blob just read as a validated ziplist of strings. */
+function ziplistItems(input: Input, what: string): string[] {
+  try {
+    return decodeZiplist(input.blobBuf.subarray(input.blobStart, input.blobStart + input.blobLen));
+  } catch (e) {
+    blobFailed(input, what, e);
+  }
+}
+
+function checkPairs(input: Input, items: string[], what: string): void {
   if (items.length % 2 !== 0) input.fail(`${what} integrity check failed: odd number of elements`);
+}
+
+/** An array for n elements read one by one: exact size when small, grown as read beyond. */
+function arrayFor<T>(n: number): T[] {
+  return n <= PRESIZE_MAX ? new Array<T>(n) : [];
+}
+
+/** One validating listpack cursor for the loader (never used re-entrantly). */
+const lpReader = new ListpackReader();
+
+/**
+ * A zset listpack (member, score, member, score, ...) read straight into the two arrays
+ * RZSet keeps, scores as numbers; a listpack when it holds at most
+ * zset-max-listpack-entries members, as Redis's loader decides.
+ */
+function zsetFromListpack(input: Input, what: string): RZSet {
+  const r = lpReader;
+  let members: string[];
+  let scores: number[];
+  let odd = false;
+  try {
+    r.open(input.blobBuf, input.blobStart, input.blobLen);
+    const declared = r.declared;
+    members = arrayFor(declared >= 0 ? declared >> 1 : PRESIZE_MAX + 1);
+    scores = arrayFor(members.length);
+    let i = 0;
+    while (r.next()) {
+      const m = r.string();
+      if (!r.next()) {
+        odd = true;
+        break;
+      }
+      const score = r.isInt ? Number(r.int) : scoreOf(r.string());
+      if (Number.isNaN(score)) input.fail(`${what} integrity check failed: NaN score`);
+      if (i < members.length) {
+        members[i] = m;
+        scores[i] = score;
+      } else {
+        members.push(m);
+        scores.push(score);
+      }
+      i++;
+    }
+    r.close();
+  } catch (e) {
+    blobFailed(input, what, e);
+  }
+  if (odd) input.fail(`${what} integrity check failed: odd number of elements`);
+  if (members.length === 0) throw new EmptyKey();
+  const z = RZSet.fromPairs(members, scores, members.length <= limits.zsetMaxListpackEntries);
+  if (z === null) input.fail(`${what} integrity check failed: duplicate members`);
+  return z;
 }
 
 /** Reads one value of RDB type `type` (rdbLoadObject). Throws EmptyKey for empty collections. */
@@ -458,10 +583,10 @@ function loadObject(input: Input, type: number, key: string): Value {
     case RDB_TYPE_SET: {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
-      const s = new RSet();
-      for (let i = 0; i < n; i++) {
-        if (!s.add(input.string())) input.fail('Duplicate set members detected');
-      }
+      const members = arrayFor<string>(n);
+      for (let i = 0; i < n; i++) members[i] = input.string();
+      const s = RSet.fromMembers(members);
+      if (s === null) input.fail('Duplicate set members detected');
       return s;
     }
 
@@ -469,25 +594,33 @@ function loadObject(input: Input, type: number, key: string): Value {
     case RDB_TYPE_ZSET_2: {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
-      const z = new RZSet();
+      const members = arrayFor<string>(n);
+      const scores = arrayFor<number>(n);
+      let maxLen = 0;
+      let totalLen = 0;
       for (let i = 0; i < n; i++) {
         const m = input.string();
         const score = type === RDB_TYPE_ZSET_2 ? input.doubleLE() : input.textDouble();
         if (Number.isNaN(score)) input.fail('Zset with NAN score detected');
-        if (!z.add(m, score)) input.fail('Duplicate zset fields detected');
+        members[i] = m;
+        scores[i] = score;
+        if (m.length > maxLen) maxLen = m.length;
+        totalLen += m.length;
       }
+      // Redis loads a skiplist and converts it when small enough (zsetConvert after loading).
+      const listpack = n <= limits.zsetMaxListpackEntries && maxLen <= limits.zsetMaxListpackValue && totalLen < LISTPACK_SAFE_BYTES;
+      const z = RZSet.fromPairs(members, scores, listpack);
+      if (z === null) input.fail('Duplicate zset fields detected');
       return z;
     }
 
     case RDB_TYPE_HASH: {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
-      const h = new RHash();
-      for (let i = 0; i < n; i++) {
-        const f = input.string();
-        const v = input.string();
-        if (!h.set(f, v)) input.fail('Duplicate hash fields detected');
-      }
+      const flat = arrayFor<string>(2 * n);
+      for (let i = 0; i < 2 * n; i++) flat[i] = input.string();
+      const h = RHash.fromPairs(flat, true);
+      if (h === null) input.fail('Duplicate hash fields detected');
       return h;
     }
 
@@ -504,27 +637,28 @@ function loadObject(input: Input, type: number, key: string): Value {
             input.fail('Quicklist integrity check failed.');
           }
         }
-        const data = input.stringBytes();
-        if (data.length === 0) input.fail('Quicklist node is empty');
+        input.blob();
+        if (input.blobLen === 0) input.fail('Quicklist node is empty');
         // Each node is kept as saved (Redis quicklistAppendPlainNode / quicklistAppendListpack),
         // so the list saves again byte for byte; an empty listpack is skipped.
         if (container === QUICKLIST_NODE_CONTAINER_PLAIN) {
-          l.appendNode([data.toString('latin1')], true);
+          l.adoptNode([input.blobString()], true);
           continue;
         }
-        const items =
-          type === RDB_TYPE_LIST_QUICKLIST_2
-            ? blob(input, 'Listpack', () => decodeListpack(data))
-            : blob(input, 'Ziplist', () => decodeZiplist(data));
-        l.appendNode(items);
+        l.adoptNode(type === RDB_TYPE_LIST_QUICKLIST_2 ? listpackItems(input, 'Listpack') : ziplistItems(input, 'Ziplist'));
       }
       if (l.length === 0) throw new EmptyKey();
       return l;
     }
 
     case RDB_TYPE_HASH_ZIPMAP: {
-      const data = input.stringBytes();
-      const pairs = blob(input, 'Zipmap', () => decodeZipmap(data));
+      input.blob();
+      let pairs: [string, string][];
+      try {
+        pairs = decodeZipmap(input.blobBuf.subarray(input.blobStart, input.blobStart + input.blobLen));
+      } catch (e) {
+        blobFailed(input, 'Zipmap', e);
+      }
       const h = new RHash();
       for (const [f, v] of pairs) {
         if (!h.set(f, v)) input.fail(`Hash zipmap with dup elements, or big length (${f.length})`);
@@ -533,8 +667,8 @@ function loadObject(input: Input, type: number, key: string): Value {
     }
 
     case RDB_TYPE_LIST_ZIPLIST: {
-      const data = input.stringBytes();
-      const items = blob(input, 'List ziplist', () => decodeZiplist(data));
+      input.blob();
+      const items = ziplistItems(input, 'List ziplist');
       if (items.length === 0) throw new EmptyKey();
       const l = new RList();
       for (const it of items) l.pushTail(it);
@@ -542,51 +676,58 @@ function loadObject(input: Input, type: number, key: string): Value {
     }
 
     case RDB_TYPE_SET_INTSET: {
-      const data = input.stringBytes();
-      const items = blob(input, 'Intset', () => decodeIntset(data));
-      const s = new RSet();
-      for (const it of items) s.add(it);
-      return s;
+      input.blob();
+      let values: (number | bigint)[];
+      try {
+        values = decodeIntsetValues(input.blobBuf, input.blobStart, input.blobLen);
+      } catch (e) {
+        blobFailed(input, 'Intset', e);
+      }
+      return RSet.fromSortedInts(values);
     }
 
     case RDB_TYPE_SET_LISTPACK: {
-      const data = input.stringBytes();
-      const items = blob(input, 'Set listpack', () => decodeListpack(data));
+      input.blob();
+      const items = listpackItems(input, 'Set listpack');
       if (items.length === 0) throw new EmptyKey();
-      const s = new RSet();
-      for (const it of items) {
-        if (!s.add(it)) input.fail('Set listpack integrity check failed: duplicate members');
-      }
+      const s = RSet.fromMembers(items);
+      if (s === null) input.fail('Set listpack integrity check failed: duplicate members');
       return s;
     }
 
-    case RDB_TYPE_ZSET_ZIPLIST:
-    case RDB_TYPE_ZSET_LISTPACK: {
-      const data = input.stringBytes();
-      const what = type === RDB_TYPE_ZSET_LISTPACK ? 'Zset listpack' : 'Zset ziplist';
-      const items = blob(input, what, () => (type === RDB_TYPE_ZSET_LISTPACK ? decodeListpack(data) : decodeZiplist(data)));
-      pairsFrom(input, items, what);
+    case RDB_TYPE_ZSET_LISTPACK:
+      input.blob();
+      return zsetFromListpack(input, 'Zset listpack');
+
+    case RDB_TYPE_ZSET_ZIPLIST: {
+      input.blob();
+      const what = 'Zset ziplist';
+      const items = ziplistItems(input, what);
+      checkPairs(input, items, what);
       if (items.length === 0) throw new EmptyKey();
-      const z = new RZSet();
-      for (let i = 0; i < items.length; i += 2) {
-        const score = scoreOf(items[i + 1]!);
+      const n = items.length >> 1;
+      const members = arrayFor<string>(n);
+      const scores = arrayFor<number>(n);
+      for (let i = 0; i < n; i++) {
+        const score = scoreOf(items[2 * i + 1]!);
         if (Number.isNaN(score)) input.fail(`${what} integrity check failed: NaN score`);
-        if (!z.add(items[i]!, score)) input.fail(`${what} integrity check failed: duplicate members`);
+        members[i] = items[2 * i]!;
+        scores[i] = score;
       }
+      const z = RZSet.fromPairs(members, scores, n <= limits.zsetMaxListpackEntries);
+      if (z === null) input.fail(`${what} integrity check failed: duplicate members`);
       return z;
     }
 
     case RDB_TYPE_HASH_ZIPLIST:
     case RDB_TYPE_HASH_LISTPACK: {
-      const data = input.stringBytes();
+      input.blob();
       const what = type === RDB_TYPE_HASH_LISTPACK ? 'Hash listpack' : 'Hash ziplist';
-      const items = blob(input, what, () => (type === RDB_TYPE_HASH_LISTPACK ? decodeListpack(data) : decodeZiplist(data)));
-      pairsFrom(input, items, what);
+      const items = type === RDB_TYPE_HASH_LISTPACK ? listpackItems(input, what) : ziplistItems(input, what);
+      checkPairs(input, items, what);
       if (items.length === 0) throw new EmptyKey();
-      const h = new RHash();
-      for (let i = 0; i < items.length; i += 2) {
-        if (!h.set(items[i]!, items[i + 1]!)) input.fail(`${what} integrity check failed: duplicate fields`);
-      }
+      const h = RHash.fromPairs(items, false);
+      if (h === null) input.fail(`${what} integrity check failed: duplicate fields`);
       return h;
     }
 
@@ -613,6 +754,9 @@ function loadObject(input: Input, type: number, key: string): Value {
       input.fail(`Unknown RDB encoding type ${type}`);
   }
 }
+
+/** Redis's lpSafeToAdd limit: a listpack stays below 1 GB. */
+const LISTPACK_SAFE_BYTES = 1 << 30;
 
 /** A key as shown in messages: at most 128 bytes, control bytes escaped. */
 function printable(key: string): string {

@@ -208,6 +208,8 @@ export function orderedValue(kind: 'set' | 'hash', items: string[], enc: string)
       size: items.length,
       encoding: () => enc,
       values: () => items[Symbol.iterator](),
+      sortedInts: () => null,
+      tableItems: () => items,
     } as unknown as RSet;
   }
   const pairs: [string, string][] = [];
@@ -217,5 +219,6 @@ export function orderedValue(kind: 'set' | 'hash', items: string[], enc: string)
     size: pairs.length,
     encoding: () => enc,
     entries: () => pairs[Symbol.iterator](),
+    flat: () => items,
   } as unknown as RHash;
 }
