@@ -25,9 +25,10 @@ const RECHECK_BYTES = 4 << 20;
 const INITIAL = 1024;
 
 export class LoadQueue<V> {
-  // A ring of `mask + 1` slots (a power of two), grown by doubling when full.
-  private dbs = new Int32Array(INITIAL);
-  private positions = new Float64Array(INITIAL);
+  // A ring of `mask + 1` slots (a power of two), grown by doubling when full. Plain arrays:
+  // V8 frees them with the heap (typed arrays' malloc'ed stores can stay in the process's RSS).
+  private dbs: number[] = new Array<number>(INITIAL).fill(0);
+  private positions: number[] = new Array<number>(INITIAL).fill(0);
   private keys: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
   private values: (V | undefined)[] = new Array<V | undefined>(INITIAL).fill(undefined);
   private expires: (number | undefined)[] = new Array<number | undefined>(INITIAL).fill(undefined);
@@ -91,8 +92,8 @@ export class LoadQueue<V> {
 
   private grow(): void {
     const n = this.mask + 1;
-    const dbs = new Int32Array(2 * n);
-    const positions = new Float64Array(2 * n);
+    const dbs = new Array<number>(2 * n).fill(0);
+    const positions = new Array<number>(2 * n).fill(0);
     const keys = new Array<string | undefined>(2 * n).fill(undefined);
     const values = new Array<V | undefined>(2 * n).fill(undefined);
     const expires = new Array<number | undefined>(2 * n).fill(undefined);

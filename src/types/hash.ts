@@ -23,6 +23,12 @@
 import { limits } from './limits.js';
 import { DenseTable, EXACT_GROWTH, intern } from './set.js';
 
+/**
+ * The array a new hash starts with, shared by all of them: an empty listpack array is never
+ * changed in place (the first field makes a new array), so one saves an allocation per hash.
+ */
+const NO_PAIRS: string[] = [];
+
 /** Up to this many fields, a bulk-built listpack hash looks for repeats pair by pair. */
 const SMALL_DUP_SCAN = 16;
 
@@ -31,7 +37,7 @@ export class RHash {
     return 'hash';
   }
   /** The listpack encoding: [f0, v0, ...]; null once the hash is a hashtable. */
-  private lp: string[] | null = [];
+  private lp: string[] | null = NO_PAIRS;
   /** The hashtable encoding. */
   private table: DenseTable | null = null;
 

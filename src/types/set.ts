@@ -154,7 +154,8 @@ const interned = new Map<string, string>();
  * still hands out what it holds and keeps nothing new.
  */
 export function intern(s: string): string {
-  if (s.length > INTERN_MAX_LENGTH) return s;
+  // One-char strings are V8's own shared single-character strings already.
+  if (s.length > INTERN_MAX_LENGTH || s.length < 2) return s;
   const shared = interned.get(s);
   if (shared !== undefined) return shared;
   if (interned.size < INTERN_MAX_ENTRIES) interned.set(s, s);
@@ -325,6 +326,13 @@ function insertExact(a: IntMember[], i: number, v: IntMember): IntMember[] {
   return out;
 }
 
+/**
+ * The intset array a new set starts with, shared by all of them: an empty intset array is
+ * never changed in place (the first member makes a new array), so one saves an allocation
+ * per set.
+ */
+const NO_INTS: IntMember[] = [];
+
 /** set-max-intset-entries, capped at 2^30 as Redis caps it. */
 function intsetMax(): number {
   const m = limits.setMaxIntsetEntries;
@@ -336,7 +344,7 @@ export class RSet {
     return 'set';
   }
   /** The intset encoding: sorted members; null once the set is a hashtable. */
-  private ints: IntMember[] | null = [];
+  private ints: IntMember[] | null = NO_INTS;
   /** The hashtable encoding. */
   private table: DenseTable | null = null;
 
@@ -488,7 +496,7 @@ export class RSet {
   static fromMembers(members: string[]): RSet | null {
     const s = new RSet();
     const n = members.length;
-    if (n <= intsetMax()) {
+    if (n <= intsetMax() && toInt(members[0]!) !== null) {
       const ints: IntMember[] = n <= PRESIZE_MAX ? new Array<IntMember>(n) : [];
       let i = 0;
       for (; i < n; i++) {

@@ -74,6 +74,14 @@ function spliced<T>(a: T[], at: number, del: number, ...items: T[]): T[] {
 }
 
 /**
+ * The listpack arrays a new set starts with, shared by all of them: listpack arrays are never
+ * changed in place (every edit makes new arrays, see spliced), so these save two allocations
+ * per sorted set.
+ */
+const NO_MEMBERS: string[] = [];
+const NO_SCORES: number[] = [];
+
+/**
  * 1 when the pairs are strictly ascending by (score, member), -1 when strictly descending,
  * 0 otherwise (or when fewer than two: then 1).
  */
@@ -111,11 +119,13 @@ function hasRepeats(members: readonly string[]): boolean {
 }
 
 export class RZSet {
-  readonly kind = 'zset' as const;
+  get kind(): 'zset' {
+    return 'zset';
+  }
 
   // listpack encoding (null when skiplist)
-  private lpMembers: string[] | null = [];
-  private lpScores: number[] | null = [];
+  private lpMembers: string[] | null = NO_MEMBERS;
+  private lpScores: number[] | null = NO_SCORES;
   // skiplist encoding (null when listpack)
   private zsl: SkipList | null = null;
   private dict: Dict<number> | null = null;

@@ -470,7 +470,7 @@ export class ListpackReader {
  */
 export function decodeListpack(lp: Uint8Array, start = 0, size = lp.length - start): string[] {
   const buf = Buffer.isBuffer(lp) ? lp : Buffer.from(lp.buffer, lp.byteOffset, lp.byteLength);
-  const r = new ListpackReader();
+  const r = decoder;
   r.open(buf, start, size);
   const n = r.declared;
   const out: string[] = n >= 0 && n <= PRESIZE_MAX ? new Array<string>(n) : [];
@@ -483,6 +483,9 @@ export function decodeListpack(lp: Uint8Array, start = 0, size = lp.length - sta
   r.close();
   return out;
 }
+
+/** decodeListpack's cursor (one per module: decoding never nests). */
+const decoder = new ListpackReader();
 
 /** Arrays up to this length are allocated at their final size (V8 keeps larger ones sparse). */
 export const PRESIZE_MAX = 16384;

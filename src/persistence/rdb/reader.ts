@@ -40,6 +40,7 @@ import { RList } from '../../types/list.js';
 import { RSet } from '../../types/set.js';
 import { RZSet } from '../../types/zset.js';
 import { limits } from '../../types/limits.js';
+import { intern } from '../../types/set.js';
 import {
   BlobError,
   QUICKLIST_NODE_CONTAINER_PACKED,
@@ -114,7 +115,8 @@ export interface RdbHandlers {
   resizeDb?(dbSize: number, expiresSize: number): void;
   function?(code: string): void;
   /**
-   * A key. `span` is where its record lies in the stream: from its first opcode (an
+   * A key. `span` is where its record lies in the stream (one object reused for every
+   * key: copy it to keep it): from its first opcode (an
    * EXPIRETIME_MS, IDLE or FREQ before it, else its type byte) to the end of its value.
    */
   entry(dbid: number, key: string, value: Value, expireMs: number | undefined, meta: KeyMeta | undefined, span: { start: number; end: number }): void;
@@ -282,13 +284,13 @@ class Input {
     return n;
   }
 
-  /** An RDB string as a latin1 JS string. */
-  string(): string {
+  /** An RDB string as a latin1 JS string; `field`: a hash field name (see fieldString). */
+  string(field = false): string {
     const n = this.len();
     if (!this.isEncoded) {
       if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
       this.need(n);
-      const s = latin1String(this.buf, this.pos, n);
+      const s = field ? fieldString(this.buf, this.pos, n) : latin1String(this.buf, this.pos, n);
       this.pos += n;
       return s;
     }
@@ -566,6 +568,55 @@ function zsetFromListpack(input: Input, what: string): RZSet {
   return z;
 }
 
+/** Slots of the field-name cache (a power of two). */
+const FIELD_SLOTS = 1024;
+/** Longest field name the cache keeps (intern's limit). */
+const FIELD_MAX = 24;
+const fieldCache: string[] = new Array<string>(FIELD_SLOTS).fill('');
+
+/**
+ * A hash field name read from buf[p, p+n): the same few names ("name", "email") recur in
+ * millions of small hashes, so names are looked up by their bytes in a small direct-mapped
+ * table of interned strings (intern, types/set.ts) before a string is made. A hit costs no
+ * allocation and no Map lookup.
+ */
+function fieldString(b: Buffer, p: number, n: number): string {
+  if (n === 0 || n > FIELD_MAX) return latin1String(b, p, n);
+  let h = n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[p + i]!, 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (FIELD_SLOTS - 1);
+  const cached = fieldCache[slot]!;
+  if (cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === b[p + i]) i++;
+    if (i === n) return cached;
+  }
+  const s = intern(latin1String(b, p, n));
+  fieldCache[slot] = s;
+  return s;
+}
+
+/** A hash listpack's field, value, field, value, ... with field names through fieldString. */
+function hashListpackItems(input: Input, what: string): string[] {
+  const r = lpReader;
+  try {
+    r.open(input.blobBuf, input.blobStart, input.blobLen);
+    const declared = r.declared;
+    const out = arrayFor<string>(declared >= 0 ? declared : PRESIZE_MAX + 1);
+    let i = 0;
+    while (r.next()) {
+      const s = (i & 1) === 0 && !r.isInt ? fieldString(input.blobBuf, r.strStart, r.strEnd - r.strStart) : r.string();
+      if (i < out.length) out[i] = s;
+      else out.push(s);
+      i++;
+    }
+    r.close();
+    return out;
+  } catch (e) {
+    blobFailed(input, what, e);
+  }
+}
+
 /** Reads one value of RDB type `type` (rdbLoadObject). Throws EmptyKey for empty collections. */
 function loadObject(input: Input, type: number, key: string): Value {
   switch (type) {
@@ -618,7 +669,10 @@ function loadObject(input: Input, type: number, key: string): Value {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
       const flat = arrayFor<string>(2 * n);
-      for (let i = 0; i < 2 * n; i++) flat[i] = input.string();
+      for (let i = 0; i < 2 * n; i += 2) {
+        flat[i] = input.string(true);
+        flat[i + 1] = input.string();
+      }
       const h = RHash.fromPairs(flat, true);
       if (h === null) input.fail('Duplicate hash fields detected');
       return h;
@@ -723,7 +777,7 @@ function loadObject(input: Input, type: number, key: string): Value {
     case RDB_TYPE_HASH_LISTPACK: {
       input.blob();
       const what = type === RDB_TYPE_HASH_LISTPACK ? 'Hash listpack' : 'Hash ziplist';
-      const items = type === RDB_TYPE_HASH_LISTPACK ? listpackItems(input, what) : ziplistItems(input, what);
+      const items = type === RDB_TYPE_HASH_LISTPACK ? hashListpackItems(input, what) : ziplistItems(input, what);
       checkPairs(input, items, what);
       if (items.length === 0) throw new EmptyKey();
       const h = RHash.fromPairs(items, false);
@@ -798,6 +852,7 @@ function readStream(input: Input, handlers: RdbHandlers, options: RdbReadOptions
   let lastProgress = 0;
 
   let recordStart = -1;
+  const span = { start: 0, end: 0 };
   for (;;) {
     if (recordStart < 0) recordStart = input.offset;
     const type = input.u8();
@@ -874,7 +929,9 @@ function readStream(input: Input, handlers: RdbHandlers, options: RdbReadOptions
           throw e;
         }
         keys++;
-        handlers.entry(dbid, key, value, expireMs, meta, { start: recordStart, end: input.offset });
+        span.start = recordStart;
+        span.end = input.offset;
+        handlers.entry(dbid, key, value, expireMs, meta, span);
         expireMs = undefined;
         meta = undefined;
         recordStart = -1;

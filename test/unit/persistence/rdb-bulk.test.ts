@@ -349,3 +349,30 @@ test('formatDouble: short exact decimals print as String does, everything else a
   assert.equal(formatDouble(0.1), '0.10000000000000001');
   assert.equal(formatDouble(2.5), '2.5');
 });
+
+test('hash field names looked up by their bytes come back right under cache collisions, any length and byte', () => {
+  const r = rng(77);
+  const names: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const len = Math.floor(r() * 30);
+    let s = '';
+    for (let j = 0; j < len; j++) s += String.fromCharCode(Math.floor(r() * 256));
+    names.push(s + i);
+  }
+  names.push('', 'x'.repeat(24), 'x'.repeat(25), '12', '-7', 'é');
+  for (let round = 0; round < 200; round++) {
+    const h = new RHash();
+    for (let k = 0; k < 1 + Math.floor(r() * 20); k++) h.set(names[Math.floor(r() * names.length)]!, `v${round}:${k}`);
+    // Listpack and pair-by-pair forms alike.
+    const table = body(T.HASH, (o) => {
+      o.len(h.size);
+      for (const [f, v] of h.entries()) {
+        o.string(f, false);
+        o.string(v, false);
+      }
+    });
+    for (const back of [roundTrip(h), decodeValue(table)] as RHash[]) {
+      assert.deepEqual([...back.entries()], [...h.entries()]);
+    }
+  }
+});

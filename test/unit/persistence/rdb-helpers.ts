@@ -146,7 +146,7 @@ export function readAll(source: Parameters<typeof readRdb>[0], opts: Parameters<
       function: (code) => functions.push(code),
       selectDb: (id) => (db = id),
       resizeDb: (k, e) => resize.push([db, k, e]),
-      entry: (dbid, key, value, expireMs, _meta, span) => entries.push({ db: dbid, key, value, expireMs, span }),
+      entry: (dbid, key, value, expireMs, _meta, span) => entries.push({ db: dbid, key, value, expireMs, span: { ...span } }),
     },
     opts,
   );
