@@ -25,7 +25,7 @@ const RECHECK_BYTES = 4 << 20;
 const INITIAL = 1024;
 
 export class LoadQueue<V> {
-  // A ring of `mask + 1` slots (a power of two), grown by doubling when full. Plain arrays:
+  // A ring of `mask + 1` slots (a power of two), grown when full. Plain arrays:
   // V8 frees them with the heap (typed arrays' malloc'ed stores can stay in the process's RSS).
   private dbs: number[] = new Array<number>(INITIAL).fill(0);
   private positions: number[] = new Array<number>(INITIAL).fill(0);
@@ -90,13 +90,15 @@ export class LoadQueue<V> {
     }
   }
 
+  /** Four times the slots (a big load's queue settles in a few steps). */
   private grow(): void {
     const n = this.mask + 1;
-    const dbs = new Array<number>(2 * n).fill(0);
-    const positions = new Array<number>(2 * n).fill(0);
-    const keys = new Array<string | undefined>(2 * n).fill(undefined);
-    const values = new Array<V | undefined>(2 * n).fill(undefined);
-    const expires = new Array<number | undefined>(2 * n).fill(undefined);
+    const size = 4 * n;
+    const dbs = new Array<number>(size).fill(0);
+    const positions = new Array<number>(size).fill(0);
+    const keys = new Array<string | undefined>(size).fill(undefined);
+    const values = new Array<V | undefined>(size).fill(undefined);
+    const expires = new Array<number | undefined>(size).fill(undefined);
     for (let k = 0; k < n; k++) {
       const i = (this.head + k) & this.mask;
       dbs[k] = this.dbs[i]!;
@@ -110,7 +112,7 @@ export class LoadQueue<V> {
     this.keys = keys;
     this.values = values;
     this.expires = expires;
-    this.mask = 2 * n - 1;
+    this.mask = size - 1;
     this.head = 0;
   }
 }
