@@ -23,6 +23,13 @@ import v8 from 'node:v8';
 const RECHECK_BYTES = 4 << 20;
 /** Slots the ring starts with. */
 const INITIAL = 1024;
+/**
+ * Bounds on what waits, whatever the young generation's size (V8 grows it up to 32 MB when
+ * the standalone server's setting does not hold it at 1-2 MB): a key is stored anyway once
+ * this many file bytes or keys came after it. The ring then stays under ~10 MB.
+ */
+const MAX_DELAY_BYTES = 16 << 20;
+const MAX_KEYS = 1 << 18;
 
 export class LoadQueue<V> {
   // A ring of `mask + 1` slots (a power of two), grown when full. Plain arrays:
@@ -46,8 +53,9 @@ export class LoadQueue<V> {
   push(dbid: number, key: string, value: V, expireMs: number | undefined, position: number): void {
     if (position - this.checkedAt >= RECHECK_BYTES) {
       this.checkedAt = position;
-      this.delay = 2 * youngGenerationBytes();
+      this.delay = Math.min(2 * youngGenerationBytes(), MAX_DELAY_BYTES);
     }
+    if (this.count >= MAX_KEYS) this.applyNext();
     if (this.count > this.mask) this.grow();
     const i = (this.head + this.count) & this.mask;
     this.dbs[i] = dbid;

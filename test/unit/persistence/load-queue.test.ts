@@ -59,3 +59,14 @@ test('a key whose store fails leaves the queue: it is not stored again, and the 
   q.flush();
   assert.deepEqual(out, ['a', 'b'], 'the failed key is not retried');
 });
+
+test('at most 2^18 keys wait, however close together they are in the file', () => {
+  const out: number[] = [];
+  const q = new LoadQueue<number>((_db, _key, value) => out.push(value));
+  for (let i = 0; i < 300_000; i++) q.push(0, 'k', i, undefined, 7);
+  assert.equal(q.length, 1 << 18);
+  assert.equal(out.length, 300_000 - (1 << 18));
+  q.flush();
+  assert.equal(out.length, 300_000);
+  for (let i = 0; i < out.length; i++) if (out[i] !== i) assert.fail(`key ${i} came out as ${out[i]}`);
+});
