@@ -8,7 +8,8 @@
  * - sync: every chunk is written before `write` returns (SAVE, shutdown, DEBUG RELOAD);
  * - async: chunks queue and are written by libuv's thread pool, one at a time in order, so
  *   the event loop never waits on the disk (BGSAVE). `backlog` and `drained()` let the
- *   producer pause when the disk falls behind.
+ *   producer pause when the disk falls behind; a chunk's `written` callback says when its
+ *   buffer may be reused.
  * With `syncEvery`, the data is fdatasync'ed every that many bytes while writing
  * (rdb-save-incremental-fsync), so the final fsync has little left to flush.
  *
@@ -110,8 +111,9 @@ export class AtomicFile {
   /** Bytes handed to `write` so far. */
   bytes = 0;
   private sinceSync = 0;
-  // Background writing (async mode).
+  // Background writing (async mode). `written[i]` is called once `queue[i]` is on disk.
   private queue: Buffer[] = [];
+  private written: ((() => void) | undefined)[] = [];
   private queued = 0;
   private inFlight = false;
   private error: AtomicFileError | null = null;
@@ -144,8 +146,12 @@ export class AtomicFile {
     return this.queued;
   }
 
-  /** The sink side: takes ownership of chunk. Throws the first write error seen. */
-  write(chunk: Buffer): void {
+  /**
+   * The sink side: takes ownership of chunk until `written` is called (once the chunk is
+   * written; never after an error or `discard`), after which the caller may reuse it.
+   * Throws the first write error seen.
+   */
+  write(chunk: Buffer, written?: () => void): void {
     if (this.error !== null) throw this.error;
     if (this.discarded || chunk.length === 0) return;
     this.bytes += chunk.length;
@@ -167,9 +173,11 @@ export class AtomicFile {
           throw this.error;
         }
       }
+      written?.();
       return;
     }
     this.queue.push(chunk);
+    this.written.push(written);
     this.queued += chunk.length;
     this.pump();
   }
@@ -199,6 +207,7 @@ export class AtomicFile {
       }
       this.queue.shift();
       this.queued -= n;
+      this.written.shift()?.();
       this.afterWrite(n);
     });
   }
@@ -245,6 +254,7 @@ export class AtomicFile {
   private fail(e: AtomicFileError): void {
     if (this.error === null) this.error = e;
     this.queue = [];
+    this.written = [];
     this.queued = 0;
     const waiters = this.waiters;
     this.waiters = [];
@@ -314,6 +324,7 @@ export class AtomicFile {
     if (this.discarded) return;
     this.discarded = true;
     this.queue = [];
+    this.written = [];
     this.queued = 0;
     const waiters = this.waiters;
     this.waiters = [];
