@@ -70,7 +70,11 @@ export interface SnapshotConsumer<C = unknown> {
 }
 
 export interface SnapshotOptions {
-  /** Time budget of one slice of the walk, in ms (default 1). */
+  /**
+   * The turn length the walk aims at, in ms (default 1): a slice takes what is left of it
+   * after the time the event loop spent on everything else since the previous slice (see
+   * `sliceBudget`), so a client waiting for its turn waits about this long.
+   */
   sliceMs?: number;
   /**
    * rdb-key-save-delay: microseconds to spend per key (a test knob that makes a save slow).
@@ -138,6 +142,26 @@ function detach(store: Store, snap: Snapshot<unknown>): void {
     store.hooks.beforeFlush = h.prevBeforeFlush;
     hookedStores.delete(store);
   }
+}
+
+/**
+ * Under load the walk keeps at least this share of the event loop's time (a slice is at
+ * least MIN_SHARE / (1 - MIN_SHARE) of the time spent elsewhere, up to a whole turn), so a
+ * save ends even when clients keep the server busy.
+ */
+const MIN_SHARE = 0.2;
+
+/**
+ * How long the next slice may run, given `busyMs`, the time the event loop spent on other
+ * work (client commands, timers, garbage collection) since the previous slice ended.
+ * An idle server gives the walk whole `turnMs` slices; clients that keep the loop busy
+ * shorten them, so one turn of the loop (serving every client that is ready, then one
+ * slice) stays about `turnMs` long, down to the MIN_SHARE floor; a slice never exceeds
+ * `turnMs`. A fixed slice made every client wait for a full slice on top of the other
+ * clients' commands.
+ */
+export function sliceBudget(turnMs: number, busyMs: number): number {
+  return Math.min(turnMs, Math.max(turnMs - busyMs, (busyMs * MIN_SHARE) / (1 - MIN_SHARE)));
 }
 
 /** Thrown into `run()` when the snapshot is aborted. */
@@ -226,6 +250,8 @@ export class Snapshot<C = unknown> {
   run(): Promise<void> {
     if (!this.started) this.start();
     return new Promise<void>((resolve, reject) => {
+      /** When the previous slice ended (NaN before the first one). */
+      let lastEnd = NaN;
       const slice = (): void => {
         this.wake = null;
         if (this.aborted) {
@@ -233,9 +259,12 @@ export class Snapshot<C = unknown> {
           reject(new SnapshotAborted());
           return;
         }
+        const start = performance.now();
+        const busy = Number.isNaN(lastEnd) ? this.sliceMs / 2 : start - lastEnd;
         let done: boolean;
         try {
-          done = this.step(this.sliceMs);
+          done = this.step(sliceBudget(this.sliceMs, busy));
+          lastEnd = performance.now();
         } catch (e) {
           this.release();
           reject(e);
