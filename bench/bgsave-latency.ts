@@ -1,13 +1,28 @@
 /**
- * GET latency while a fork-less BGSAVE runs: starts amber-server in a child process, loads N
- * string keys (MSET batches), measures ping-pong GET latency idle, then during a BGSAVE,
- * and prints percentiles and how long the save took. Not a test (no thresholds):
+ * GET latency while a BGSAVE runs, measured the same way for Amber and redis-server.
  *
- *   node dist/bench/bgsave-latency.js [keys=2000000] [port=7108]
+ * The load is redis-benchmark (`-t get -c 50 -r <keys>`, ping-pong, no pipelining) run in
+ * loop mode: it prints a full latency distribution every `chunk` requests, and the
+ * distributions of the chunks that ran while the save was in progress are merged. A C load
+ * generator takes a fraction of the CPU a Node one does (on a 2-core machine the load
+ * generator competes with the server for the same cores); the Node driver (`--driver node`)
+ * is kept to compare. Nothing blocks the measuring process meanwhile: the end of the save
+ * is polled with INFO over a persistent connection and RSS is read from /proc.
+ *
+ * Phases per server: load the keys (the SET stream of `npm run bench`), GETs for a while
+ * with no save (baseline), then GETs during BGSAVE. Reported per phase: p50/p99/p99.9/max,
+ * requests/s, and the server's CPU time; for the save its duration and the server's RSS
+ * growth (Redis's copy lives in its forked child: only the parent's RSS is counted).
+ *
+ *   node dist/bench/bgsave-latency.js [--keys 5000000] [--servers amber,redis] [--port 7800]
+ *        [--driver redis-benchmark|node] [--clients 50] [--idle-ms 4000] [--rounds 1]
+ *        [--node-args "--trace-gc"] [--amber-args "..."] [--rdb dump.rdb] [--amber-cli other/cli.js]
+ *
+ * Not a test: there are no thresholds.
  */
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,111 +30,396 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'server', 'cli.js');
-const N = Number(process.argv[2] ?? 2_000_000);
-const PORT = Number(process.argv[3] ?? 7108);
 
-/** A minimal pipelined RESP client: replies are counted and returned as raw lines. */
-class Conn {
+/** One point of a cumulative latency distribution: `count` requests took at most `ms`. */
+type CdfPoint = [ms: number, count: number];
+
+/** A latency distribution: CDF points in increasing order, and the number of requests. */
+export interface Distribution {
+  points: CdfPoint[];
+  total: number;
+}
+
+export interface LatencySummary {
+  n: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface PhaseResult extends LatencySummary {
+  /** Requests per second over the phase. */
+  rps: number;
+  /** Server CPU time (user + system) per request, in µs. */
+  cpuUsPerReq: number;
+  ms: number;
+}
+
+export interface SaveResult {
+  idle: PhaseResult;
+  save: PhaseResult;
+  /** Peak RSS growth of the server process during the save, % of its RSS before. */
+  rssGrowthPct: number;
+}
+
+/**
+ * Merges distributions: the value at percentile q is the smallest recorded value at which
+ * the summed step CDFs reach q of all requests. Each chunk's CDF is known only at its
+ * points, so the merged figure errs high (never low).
+ */
+export function mergePercentiles(dists: Distribution[]): LatencySummary {
+  const total = dists.reduce((s, d) => s + d.total, 0);
+  const values = [...new Set(dists.flatMap((d) => d.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const idx = dists.map(() => -1);
+  const out: LatencySummary = { n: total, p50: NaN, p99: NaN, p999: NaN, max: NaN };
+  const wanted: [keyof LatencySummary, number][] = [
+    ['p50', 0.5],
+    ['p99', 0.99],
+    ['p999', 0.999],
+    ['max', 1],
+  ];
+  let w = 0;
+  for (const v of values) {
+    let below = 0;
+    dists.forEach((d, i) => {
+      while (idx[i]! + 1 < d.points.length && d.points[idx[i]! + 1]![0] <= v) idx[i]!++;
+      below += idx[i]! < 0 ? 0 : d.points[idx[i]!]![1];
+    });
+    while (w < wanted.length && below >= wanted[w]![1] * total) {
+      out[wanted[w]![0]] = v;
+      w++;
+    }
+    if (w === wanted.length) break;
+  }
+  return out;
+}
+
+/** Exact percentiles of raw samples (the Node driver). */
+function samplePercentiles(lat: number[]): LatencySummary {
+  lat.sort((a, b) => a - b);
+  const p = (q: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? NaN;
+  return { n: lat.length, p50: p(0.5), p99: p(0.99), p999: p(0.999), max: lat[lat.length - 1] ?? NaN };
+}
+
+/** utime + stime of a process, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14, 15; USER_HZ = 100
+}
+
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** A persistent connection for INFO polls (one command at a time). */
+class Control {
   private buf = '';
-  private waiting: ((line: string) => void)[] = [];
-  constructor(private readonly sock: net.Socket) {
+  private waiter: ((s: string) => void) | null = null;
+  private constructor(private readonly sock: net.Socket) {
     sock.setEncoding('latin1');
     sock.on('data', (d: string) => {
       this.buf += d;
-      this.drain();
+      const nl = this.buf.indexOf('\r\n');
+      if (nl < 0 || this.waiter === null) return;
+      let need = nl + 2;
+      if (this.buf[0] === '$') need += Math.max(0, Number(this.buf.slice(1, nl))) + 2;
+      if (this.buf.length < need) return;
+      const reply = this.buf.slice(0, need);
+      this.buf = this.buf.slice(need);
+      const w = this.waiter;
+      this.waiter = null;
+      w(reply);
     });
   }
-  static open(port: number): Promise<Conn> {
+  static open(port: number): Promise<Control> {
     return new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve(new Conn(s)));
+      const s = net.connect({ port, host: '127.0.0.1' }, () => resolve(new Control(s)));
       s.once('error', reject);
     });
   }
-  /** Parses complete replies (simple, error, integer, bulk) off the buffer. */
-  private drain(): void {
-    for (;;) {
-      if (this.buf.length === 0 || this.waiting.length === 0) return;
-      const eol = this.buf.indexOf('\r\n');
-      if (eol < 0) return;
-      let end = eol + 2;
-      if (this.buf[0] === '$') {
-        const len = Number(this.buf.slice(1, eol));
-        if (len >= 0) {
-          end = eol + 2 + len + 2;
-          if (this.buf.length < end) return;
-        }
-      }
-      const reply = this.buf.slice(0, end);
-      this.buf = this.buf.slice(end);
-      this.waiting.shift()!(reply);
-    }
-  }
   send(...args: string[]): Promise<string> {
     let out = `*${args.length}\r\n`;
-    for (const a of args) out += `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`;
-    this.sock.write(out, 'latin1');
-    return new Promise((r) => this.waiting.push(r));
+    for (const a of args) out += `$${a.length}\r\n${a}\r\n`;
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+      this.sock.write(out, 'latin1');
+    });
+  }
+  async saving(): Promise<boolean> {
+    return /rdb_bgsave_in_progress:1/.test(await this.send('INFO', 'persistence'));
   }
   close(): void {
     this.sock.destroy();
   }
 }
 
-function percentiles(lat: number[]): string {
-  lat.sort((a, b) => a - b);
-  const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * q))]!.toFixed(3);
-  return `n=${lat.length} p50=${p(0.5)} p99=${p(0.99)} p99.9=${p(0.999)} max=${p(1)} ms`;
+/**
+ * A GET load that runs until stopped. `stop(from, to)` ends it and gives the latencies of
+ * the requests made between `from` and `to` (performance.now() times), and the request rate.
+ */
+interface Load {
+  stop(from: number, to: number): Promise<{ summary: LatencySummary; rps: number }>;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'amber-bgsave-bench-'));
-  const proc = spawn(process.execPath, [CLI, '--port', String(PORT), '--save', '', '--dir', dir], { stdio: 'ignore' });
+/**
+ * redis-benchmark in loop mode. Each chunk's "Latency by percentile distribution" is kept
+ * with the times it started and ended; `stop()` merges the chunks that overlap the window
+ * (so a few requests just outside it are counted too: keep chunks short).
+ */
+function benchmarkLoad(port: number, clients: number, keys: number, chunk: number): Load {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(clients), '-n', String(chunk), '-r', String(keys), '-t', 'get', '-l'];
+  const proc = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const chunks: { startedAt: number; endedAt: number; dist: Distribution }[] = [];
+  let current: CdfPoint[] | null = null;
+  let chunkStart = performance.now();
+  let pending = '';
+  proc.stdout.setEncoding('latin1');
+  proc.stdout.on('data', (d: string) => {
+    pending += d;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.startsWith('Latency by percentile distribution')) current = [];
+      else if (current !== null) {
+        const m = /<= ([\d.]+) milliseconds \(cumulative count (\d+)\)/.exec(line);
+        if (m) current.push([Number(m[1]), Number(m[2])]);
+        else if (line.trim() === '' && current.length > 0) {
+          const points = current;
+          current = null;
+          const now = performance.now();
+          chunks.push({ startedAt: chunkStart, endedAt: now, dist: { points, total: points[points.length - 1]![1] } });
+          chunkStart = now;
+        }
+      }
+    }
+  });
+  return {
+    stop: async (from, to) => {
+      // Let the chunk in progress finish, so the end of the window is not lost.
+      while (chunks.every((c) => c.endedAt < to) && proc.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+      proc.kill('SIGKILL');
+      const used = chunks.filter((c) => c.endedAt > from && c.startedAt < to);
+      if (used.length === 0) throw new Error('redis-benchmark reported nothing');
+      const requests = used.reduce((s, c) => s + c.dist.total, 0);
+      const span = used[used.length - 1]!.endedAt - used[0]!.startedAt;
+      return { summary: mergePercentiles(used.map((c) => c.dist)), rps: (requests / span) * 1000 };
+    },
+  };
+}
+
+/** Ping-pong GETs from `clients` sockets of this process (what `npm run bench` used before). */
+function nodeLoad(port: number, clients: number, keys: number): Load {
+  const lat: number[] = [];
+  const ends: number[] = [];
+  let stopped = false;
+  const one = async (): Promise<void> => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    sock.setNoDelay(true);
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    let pending: (() => void) | null = null;
+    let buf = '';
+    sock.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      const nl = buf.indexOf('\r\n');
+      if (nl < 0) return;
+      const len = Number(buf.slice(1, nl));
+      const need = len < 0 ? nl + 2 : nl + 2 + len + 2;
+      if (buf.length >= need) {
+        buf = buf.slice(need);
+        const p = pending;
+        pending = null;
+        p?.();
+      }
+    });
+    while (!stopped) {
+      const key = `key:${String(Math.floor(Math.random() * keys)).padStart(12, '0')}`;
+      const t0 = performance.now();
+      await new Promise<void>((r) => {
+        pending = r;
+        sock.write(`*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`);
+      });
+      const t1 = performance.now();
+      lat.push(t1 - t0);
+      ends.push(t1);
+    }
+    sock.destroy();
+  };
+  const all = Promise.all(Array.from({ length: clients }, one));
+  return {
+    stop: async (from, to) => {
+      stopped = true;
+      await all;
+      const inWindow = lat.filter((_, i) => ends[i]! > from && ends[i]! - lat[i]! < to);
+      return { summary: samplePercentiles(inWindow), rps: (inWindow.length / (to - from)) * 1000 };
+    },
+  };
+}
+
+export interface MeasureOptions {
+  keys: number;
+  clients: number;
+  driver: 'redis-benchmark' | 'node';
+  idleMs: number;
+  /** redis-benchmark requests per reported distribution. */
+  chunk?: number;
+}
+
+/**
+ * Measures a loaded server: GETs with no save for `idleMs`, then GETs during a BGSAVE
+ * started with the load already running.
+ */
+export async function measureBgsave(port: number, pid: number, opts: MeasureOptions): Promise<SaveResult> {
+  const ctl = await Control.open(port);
+  const chunk = opts.chunk ?? 10_000;
+  const startLoad = (): Load => (opts.driver === 'node' ? nodeLoad(port, opts.clients, opts.keys) : benchmarkLoad(port, opts.clients, opts.keys, chunk));
+  const phase = async (run: (load: Load) => Promise<void>): Promise<PhaseResult> => {
+    const load = startLoad();
+    await new Promise((r) => setTimeout(r, 300)); // connections up, first chunk under way
+    const cpu0 = cpuMs(pid);
+    const t0 = performance.now();
+    await run(load);
+    const t1 = performance.now();
+    const cpu1 = cpuMs(pid);
+    const { summary, rps } = await load.stop(t0, t1);
+    const ms = t1 - t0;
+    return { ...summary, ms, rps, cpuUsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, (rps * ms) / 1000) };
+  };
   try {
-    let c: Conn | null = null;
-    for (let i = 0; i < 100 && c === null; i++) {
-      try {
-        c = await Conn.open(PORT);
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
+    const idle = await phase(() => new Promise((r) => setTimeout(r, opts.idleMs)));
+    const rssBefore = rssKb(pid);
+    let peak = rssBefore;
+    const save = await phase(async () => {
+      const reply = await ctl.send('BGSAVE');
+      if (!/started/.test(reply)) throw new Error(`BGSAVE: ${reply.trim()}`);
+      while (await ctl.saving()) {
+        peak = Math.max(peak, rssKb(pid));
+        await new Promise((r) => setTimeout(r, 50));
       }
-    }
-    if (c === null) throw new Error('server did not start');
-    let t = performance.now();
-    const BATCH = 1000;
-    for (let i = 0; i < N; ) {
-      const pending: Promise<string>[] = [];
-      for (let b = 0; b < 20 && i < N; b++) {
-        const args = ['MSET'];
-        for (let j = 0; j < BATCH && i < N; j++, i++) args.push(`key:${i}`, `value:${i}:xxxxxxxxxxxxxxxxxxxx`);
-        pending.push(c.send(...args));
-      }
-      await Promise.all(pending);
-    }
-    process.stdout.write(`loaded ${N} keys in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-    const idle: number[] = [];
-    const idleUntil = performance.now() + 3000;
-    while (performance.now() < idleUntil) {
-      const t0 = performance.now();
-      await c.send('GET', 'key:12345');
-      idle.push(performance.now() - t0);
-    }
-    process.stdout.write(`GET idle:           ${percentiles(idle)}\n`);
-    const during: number[] = [];
-    t = performance.now();
-    process.stdout.write(`BGSAVE: ${(await c.send('BGSAVE')).trim()}\n`);
-    for (let k = 0; ; k++) {
-      const t0 = performance.now();
-      await c.send('GET', 'key:12345');
-      during.push(performance.now() - t0);
-      if (k % 200 === 0 && (await c.send('INFO', 'persistence')).includes('rdb_bgsave_in_progress:0')) break;
-    }
-    process.stdout.write(`BGSAVE took ${((performance.now() - t) / 1000).toFixed(2)} s\n`);
-    process.stdout.write(`GET during BGSAVE:  ${percentiles(during)}\n`);
-    c.close();
+    });
+    return { idle, save, rssGrowthPct: ((peak - rssBefore) / rssBefore) * 100 };
   } finally {
-    proc.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    ctl.close();
   }
 }
 
-void main();
+// ---- stand-alone run ----
+
+interface Cli {
+  keys: number;
+  servers: ('amber' | 'redis')[];
+  port: number;
+  driver: 'redis-benchmark' | 'node';
+  clients: number;
+  idleMs: number;
+  rounds: number;
+  nodeArgs: string[];
+  amberArgs: string[];
+  /** Start from this RDB file instead of loading keys with SET (quicker for repeated runs). */
+  rdb: string | null;
+  /** Another build's cli.js, to compare builds (A/B). */
+  amberCli: string;
+}
+
+function parseCli(argv: string[]): Cli {
+  const c: Cli = { keys: 5_000_000, servers: ['amber', 'redis'], port: 7800, driver: 'redis-benchmark', clients: 50, idleMs: 4000, rounds: 1, nodeArgs: [], amberArgs: [], rdb: null, amberCli: CLI };
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const v = (): string => argv[++i]!;
+    if (w === '--keys') c.keys = Number(v());
+    else if (w === '--servers') c.servers = v().split(',') as Cli['servers'];
+    else if (w === '--port') c.port = Number(v());
+    else if (w === '--driver') c.driver = v() as Cli['driver'];
+    else if (w === '--clients') c.clients = Number(v());
+    else if (w === '--idle-ms') c.idleMs = Number(v());
+    else if (w === '--rounds') c.rounds = Number(v());
+    else if (w === '--node-args') c.nodeArgs = v().split(' ').filter((s) => s !== '');
+    else if (w === '--amber-args') c.amberArgs = v().split(' ').filter((s) => s !== '');
+    else if (w === '--rdb') c.rdb = v();
+    else if (w === '--amber-cli') c.amberCli = v();
+    else throw new Error(`unknown option ${w}`);
+  }
+  return c;
+}
+
+async function ping(port: number): Promise<boolean> {
+  try {
+    const c = await Control.open(port);
+    const r = await c.send('PING');
+    c.close();
+    return r.startsWith('+PONG');
+  } catch {
+    return false;
+  }
+}
+
+/** Sends SETs for key:000000000000.. over one connection, pipelined (as `npm run bench`). */
+async function loadKeys(port: number, n: number): Promise<void> {
+  const sock = net.connect({ port, host: '127.0.0.1' });
+  await new Promise<void>((r) => sock.once('connect', () => r()));
+  let owed = 0;
+  let waiter: (() => void) | null = null;
+  sock.on('data', (d: Buffer) => {
+    for (const b of d) if (b === 10) owed--;
+    if (owed === 0 && waiter !== null) waiter();
+  });
+  const BATCH = 5000;
+  for (let i = 0; i < n; ) {
+    let s = '';
+    const end = Math.min(n, i + BATCH);
+    const count = end - i;
+    for (; i < end; i++) s += `*3\r\n$3\r\nSET\r\n$16\r\nkey:${String(i).padStart(12, '0')}\r\n$3\r\nxxx\r\n`;
+    await new Promise<void>((r) => {
+      waiter = r;
+      owed = count;
+      sock.write(s, 'latin1');
+    });
+  }
+  sock.destroy();
+}
+
+function fmt(r: LatencySummary & { rps?: number; cpuUsPerReq?: number }): string {
+  const f = (x: number) => x.toFixed(3);
+  return `p50 ${f(r.p50)} p99 ${f(r.p99)} p99.9 ${f(r.p999)} max ${f(r.max)} ms; ${r.rps?.toFixed(0)} req/s, server CPU ${r.cpuUsPerReq?.toFixed(1)} µs/req (n=${r.n})`;
+}
+
+async function main(): Promise<void> {
+  const c = parseCli(process.argv.slice(2));
+  for (const [i, name] of c.servers.entries()) {
+    const port = c.port + i;
+    const dir = mkdtempSync(join(tmpdir(), `bgsave-lat-${name}-`));
+    if (c.rdb !== null) copyFileSync(c.rdb, join(dir, 'dump.rdb'));
+    const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+    const proc: ChildProcess =
+      name === 'amber'
+        ? spawn(process.execPath, [...c.nodeArgs, c.amberCli, ...common, ...c.amberArgs], { stdio: ['ignore', c.nodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'] })
+        : spawn('redis-server', common, { stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      while (!(await ping(port))) {
+        if (proc.exitCode !== null) throw new Error(`${name} did not start`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const t0 = performance.now();
+      if (c.rdb === null) await loadKeys(port, c.keys);
+      process.stdout.write(`${name}: loaded ${c.keys} keys in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${(rssKb(proc.pid!) / 1024).toFixed(0)} MB\n`);
+      for (let r = 0; r < c.rounds; r++) {
+        const res = await measureBgsave(port, proc.pid!, { keys: c.keys, clients: c.clients, driver: c.driver, idleMs: c.idleMs });
+        process.stdout.write(`${name} no save:     ${fmt(res.idle)}\n`);
+        process.stdout.write(`${name} during save: ${fmt(res.save)}; save ${(res.save.ms / 1000).toFixed(2)} s, RSS +${res.rssGrowthPct.toFixed(1)}%\n`);
+      }
+    } finally {
+      proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    process.stderr.write(String(e?.stack ?? e) + '\n');
+    process.exit(1);
+  });
+}

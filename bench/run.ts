@@ -7,10 +7,10 @@
  * keys into both. Nothing here is a test: there are no pass/fail thresholds.
  *
  *   node dist/bench/run.js [--quick] [--only set,get] [--sections throughput,memory,...]
- *                          [--markdown docs/benchmarks.md] [--no-bgsave-latency]
+ *                          [--markdown docs/benchmarks.md] [--no-bgsave-latency] [--port-base 7800]
  *
  * --no-bgsave-latency: the persistence section keeps its SAVE/load rows and skips the
- * (long) GET-latency-during-BGSAVE part.
+ * (long) GET-latency-during-BGSAVE part. --port-base N: servers take ports N, N+1, ...
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,6 +19,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureBgsave, type SaveResult } from './bgsave-latency.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'server', 'cli.js');
@@ -40,12 +41,17 @@ function parseArgs(argv: string[]): Args {
     else if (w === '--sections') a.sections = argv[++i]!.split(',');
     else if (w === '--markdown') a.markdown = argv[++i]!;
     else if (w === '--no-bgsave-latency') a.bgsaveLatency = false;
+    else if (w === '--port-base') portBase = Number(argv[++i]!);
     else throw new Error(`unknown option ${w}`);
   }
   return a;
 }
 
+/** With --port-base N, servers take ports N, N+1, ... (a shared machine's assigned range). */
+let portBase: number | null = null;
+
 function freePort(): Promise<number> {
+  if (portBase !== null) return Promise.resolve(portBase++);
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -277,49 +283,6 @@ function* mixedKeys(n: number): Generator<string[]> {
   }
 }
 
-/** Ping-pong GET latencies (ms) from `clients` connections until `stop()` is true. */
-async function getLatencies(port: number, clients: number, keys: number, stop: () => boolean): Promise<number[]> {
-  const lat: number[] = [];
-  const one = async (): Promise<void> => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    sock.setNoDelay(true);
-    await new Promise<void>((r) => sock.once('connect', () => r()));
-    let pending: (() => void) | null = null;
-    let buf = '';
-    sock.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      // A GET reply is "$-1\r\n" or "$n\r\n<value>\r\n": complete once it ends in \r\n after the header.
-      const nl = buf.indexOf('\r\n');
-      if (nl < 0) return;
-      const len = Number(buf.slice(1, nl));
-      const need = len < 0 ? nl + 2 : nl + 2 + len + 2;
-      if (buf.length >= need) {
-        buf = buf.slice(need);
-        const p = pending;
-        pending = null;
-        p?.();
-      }
-    });
-    while (!stop()) {
-      const key = `key:${String(Math.floor(Math.random() * keys)).padStart(12, '0')}`;
-      const t0 = performance.now();
-      await new Promise<void>((r) => {
-        pending = r;
-        sock.write(`*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`);
-      });
-      lat.push(performance.now() - t0);
-    }
-    sock.destroy();
-  };
-  await Promise.all(Array.from({ length: clients }, one));
-  return lat;
-}
-
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 /** SAVE time, file size and load time for strings and a mix of types; GET latency during BGSAVE. */
 async function persistence(a: Args, rows: Row[]): Promise<void> {
   const n = a.quick ? 200_000 : 1_000_000;
@@ -364,34 +327,35 @@ async function persistence(a: Args, rows: Row[]): Promise<void> {
     rows.push({ section: 'persistence', name: `load at start-up (minus empty start), ${n} keys (${label})`, amber: res.amber!.load, redis: res.redis!.load, unit: 'ms', better: 'lower' });
   }
   if (!a.bgsaveLatency) return;
-  // GET latency from 50 clients during a BGSAVE, and the extra memory it takes.
+  // GET latency from 50 clients with no save and during a BGSAVE, and the extra memory the
+  // save takes: redis-benchmark drives both servers (bench/bgsave-latency.ts says why).
   const big = a.quick ? 1_000_000 : 5_000_000;
-  const lat: Record<string, { p50: number; p99: number; max: number; rssExtra: number }> = {};
+  const lat: Record<string, SaveResult> = {};
   for (const name of ['amber', 'redis'] as const) {
     const srv = await startServer(name);
     try {
       await pipeCommands(srv.port, stringKeys(big), 5000);
-      const rssBefore = rssKb(srv.proc.pid!);
-      let saving = true;
-      let peak = rssBefore;
-      const reply = cli(srv.port, 'BGSAVE');
-      if (!/started/.test(reply)) throw new Error(`BGSAVE on ${name}: ${reply}`);
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, rssKb(srv.proc.pid!));
-        if (infoNumber(srv.port, 'persistence', 'rdb_bgsave_in_progress') === 0) saving = false;
-      }, 50);
-      const l = (await getLatencies(srv.port, 50, big, () => !saving)).sort((x, y) => x - y);
-      clearInterval(sampler);
-      // For redis the copy lives in the forked child: its RSS is not the parent's. Report the parent's only.
-      lat[name] = { p50: pct(l, 50), p99: pct(l, 99), max: l[l.length - 1] ?? NaN, rssExtra: ((peak - rssBefore) / rssBefore) * 100 };
+      lat[name] = await measureBgsave(srv.port, srv.proc.pid!, { keys: big, clients: 50, driver: 'redis-benchmark', idleMs: 4000 });
     } finally {
       await srv.stop();
     }
   }
-  rows.push({ section: 'persistence', name: `GET p50 during BGSAVE of ${big} keys`, amber: lat.amber!.p50, redis: lat.redis!.p50, unit: 'ms', better: 'lower' });
-  rows.push({ section: 'persistence', name: `GET p99 during BGSAVE of ${big} keys`, amber: lat.amber!.p99, redis: lat.redis!.p99, unit: 'ms', better: 'lower' });
-  rows.push({ section: 'persistence', name: `GET max during BGSAVE of ${big} keys`, amber: lat.amber!.max, redis: lat.redis!.max, unit: 'ms', better: 'lower' });
-  rows.push({ section: 'persistence', name: `server RSS growth during BGSAVE (no writes)`, amber: lat.amber!.rssExtra, redis: lat.redis!.rssExtra, unit: '%', better: 'lower' });
+  const l = (field: 'p50' | 'p99' | 'max', during: boolean, label: string): Row => ({
+    section: 'persistence',
+    name: label,
+    amber: (during ? lat.amber!.save : lat.amber!.idle)[field],
+    redis: (during ? lat.redis!.save : lat.redis!.idle)[field],
+    unit: 'ms',
+    better: 'lower',
+  });
+  rows.push(l('p50', false, `GET p50 with no save, ${big} keys`));
+  rows.push(l('p99', false, `GET p99 with no save, ${big} keys`));
+  rows.push(l('p50', true, `GET p50 during BGSAVE of ${big} keys`));
+  rows.push(l('p99', true, `GET p99 during BGSAVE of ${big} keys`));
+  rows.push(l('max', true, `GET max during BGSAVE of ${big} keys`));
+  rows.push({ section: 'persistence', name: `BGSAVE time of ${big} keys under that load`, amber: lat.amber!.save.ms, redis: lat.redis!.save.ms, unit: 'ms', better: 'lower' });
+  // For redis the copy lives in the forked child: its RSS is not the parent's. The parent's only.
+  rows.push({ section: 'persistence', name: `server RSS growth during BGSAVE (no writes)`, amber: lat.amber!.rssGrowthPct, redis: lat.redis!.rssGrowthPct, unit: '%', better: 'lower' });
 }
 
 /** SET throughput with the AOF on, and BGREWRITEAOF time for 1M keys. */
