@@ -14,9 +14,13 @@
  * requests/s, and the server's CPU time; for the save its duration and the server's RSS
  * growth (Redis's copy lives in its forked child: only the parent's RSS is counted).
  *
- *   node dist/bench/bgsave-latency.js [--keys 5000000] [--servers amber,redis] [--port 7800]
- *        [--driver redis-benchmark|node] [--clients 50] [--idle-ms 4000] [--rounds 1]
- *        [--node-args "--trace-gc"] [--amber-args "..."] [--rdb dump.rdb] [--amber-cli other/cli.js]
+ *   node dist/bench/bgsave-latency.js [--keys 5000000] [--servers amber,redis,old=/x/cli.js]
+ *        [--port 7800] [--driver redis-benchmark|node] [--clients 50] [--idle-ms 4000]
+ *        [--rounds 1] [--node-args "--trace-gc"] [--rdb dump.rdb]
+ *
+ * All servers are started and loaded first, then measured in turn, round after round (a
+ * shared machine's load swings then hit them alike); with several rounds the best round of
+ * each is printed too.
  *
  * Not a test: there are no thresholds.
  */
@@ -308,38 +312,49 @@ export async function measureBgsave(port: number, pid: number, opts: MeasureOpti
 
 // ---- stand-alone run ----
 
+/** A server to measure: redis-server, or Amber from a given build's cli.js. */
+interface Target {
+  label: string;
+  kind: 'amber' | 'redis';
+  cli: string;
+}
+
 interface Cli {
   keys: number;
-  servers: ('amber' | 'redis')[];
+  targets: Target[];
   port: number;
   driver: 'redis-benchmark' | 'node';
   clients: number;
   idleMs: number;
   rounds: number;
   nodeArgs: string[];
-  amberArgs: string[];
   /** Start from this RDB file instead of loading keys with SET (quicker for repeated runs). */
   rdb: string | null;
-  /** Another build's cli.js, to compare builds (A/B). */
-  amberCli: string;
+}
+
+/** `amber`, `redis`, or `label=path/to/cli.js` (another Amber build, for A/B runs). */
+function parseTarget(spec: string): Target {
+  if (spec === 'redis') return { label: 'redis', kind: 'redis', cli: '' };
+  if (spec === 'amber') return { label: 'amber', kind: 'amber', cli: CLI };
+  const eq = spec.indexOf('=');
+  if (eq < 0) throw new Error(`bad target ${spec}`);
+  return { label: spec.slice(0, eq), kind: 'amber', cli: spec.slice(eq + 1) };
 }
 
 function parseCli(argv: string[]): Cli {
-  const c: Cli = { keys: 5_000_000, servers: ['amber', 'redis'], port: 7800, driver: 'redis-benchmark', clients: 50, idleMs: 4000, rounds: 1, nodeArgs: [], amberArgs: [], rdb: null, amberCli: CLI };
+  const c: Cli = { keys: 5_000_000, targets: [parseTarget('amber'), parseTarget('redis')], port: 7800, driver: 'redis-benchmark', clients: 50, idleMs: 4000, rounds: 1, nodeArgs: [], rdb: null };
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
     const v = (): string => argv[++i]!;
     if (w === '--keys') c.keys = Number(v());
-    else if (w === '--servers') c.servers = v().split(',') as Cli['servers'];
+    else if (w === '--servers') c.targets = v().split(',').map(parseTarget);
     else if (w === '--port') c.port = Number(v());
     else if (w === '--driver') c.driver = v() as Cli['driver'];
     else if (w === '--clients') c.clients = Number(v());
     else if (w === '--idle-ms') c.idleMs = Number(v());
     else if (w === '--rounds') c.rounds = Number(v());
     else if (w === '--node-args') c.nodeArgs = v().split(' ').filter((s) => s !== '');
-    else if (w === '--amber-args') c.amberArgs = v().split(' ').filter((s) => s !== '');
     else if (w === '--rdb') c.rdb = v();
-    else if (w === '--amber-cli') c.amberCli = v();
     else throw new Error(`unknown option ${w}`);
   }
   return c;
@@ -381,38 +396,64 @@ async function loadKeys(port: number, n: number): Promise<void> {
   sock.destroy();
 }
 
-function fmt(r: LatencySummary & { rps?: number; cpuUsPerReq?: number }): string {
-  const f = (x: number) => x.toFixed(3);
-  return `p50 ${f(r.p50)} p99 ${f(r.p99)} p99.9 ${f(r.p999)} max ${f(r.max)} ms; ${r.rps?.toFixed(0)} req/s, server CPU ${r.cpuUsPerReq?.toFixed(1)} µs/req (n=${r.n})`;
+function fmt(r: PhaseResult): string {
+  const f = (x: number) => x.toFixed(2);
+  return `p50 ${f(r.p50)} p99 ${f(r.p99)} p99.9 ${f(r.p999)} max ${f(r.max)} ms, ${r.rps.toFixed(0)} req/s, server ${r.cpuUsPerReq.toFixed(1)} µs CPU/req`;
 }
 
+interface Running {
+  target: Target;
+  port: number;
+  proc: ChildProcess;
+  dir: string;
+  results: SaveResult[];
+}
+
+/**
+ * Starts every target, loads the keys into each, then measures them in turn, round after
+ * round, so that a shared machine's load swings hit all of them alike.
+ */
 async function main(): Promise<void> {
   const c = parseCli(process.argv.slice(2));
-  for (const [i, name] of c.servers.entries()) {
-    const port = c.port + i;
-    const dir = mkdtempSync(join(tmpdir(), `bgsave-lat-${name}-`));
-    if (c.rdb !== null) copyFileSync(c.rdb, join(dir, 'dump.rdb'));
-    const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
-    const proc: ChildProcess =
-      name === 'amber'
-        ? spawn(process.execPath, [...c.nodeArgs, c.amberCli, ...common, ...c.amberArgs], { stdio: ['ignore', c.nodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'] })
-        : spawn('redis-server', common, { stdio: ['ignore', 'ignore', 'inherit'] });
-    try {
+  const running: Running[] = [];
+  try {
+    for (const [i, target] of c.targets.entries()) {
+      const port = c.port + i;
+      const dir = mkdtempSync(join(tmpdir(), `bgsave-lat-${target.label}-`));
+      if (c.rdb !== null) copyFileSync(c.rdb, join(dir, 'dump.rdb'));
+      const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+      const proc: ChildProcess =
+        target.kind === 'amber'
+          ? spawn(process.execPath, [...c.nodeArgs, target.cli, ...common], { stdio: ['ignore', c.nodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'] })
+          : spawn('redis-server', common, { stdio: ['ignore', 'ignore', 'inherit'] });
+      running.push({ target, port, proc, dir, results: [] });
       while (!(await ping(port))) {
-        if (proc.exitCode !== null) throw new Error(`${name} did not start`);
+        if (proc.exitCode !== null) throw new Error(`${target.label} did not start`);
         await new Promise((r) => setTimeout(r, 50));
       }
       const t0 = performance.now();
       if (c.rdb === null) await loadKeys(port, c.keys);
-      process.stdout.write(`${name}: loaded ${c.keys} keys in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${(rssKb(proc.pid!) / 1024).toFixed(0)} MB\n`);
-      for (let r = 0; r < c.rounds; r++) {
-        const res = await measureBgsave(port, proc.pid!, { keys: c.keys, clients: c.clients, driver: c.driver, idleMs: c.idleMs });
-        process.stdout.write(`${name} no save:     ${fmt(res.idle)}\n`);
-        process.stdout.write(`${name} during save: ${fmt(res.save)}; save ${(res.save.ms / 1000).toFixed(2)} s, RSS +${res.rssGrowthPct.toFixed(1)}%\n`);
+      process.stdout.write(`${target.label}: ${c.keys} keys in ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS ${(rssKb(proc.pid!) / 1024).toFixed(0)} MB\n`);
+    }
+    for (let r = 0; r < c.rounds; r++) {
+      for (const s of running) {
+        const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+        const res = await measureBgsave(s.port, s.proc.pid!, { keys: c.keys, clients: c.clients, driver: c.driver, idleMs: c.idleMs });
+        s.results.push(res);
+        process.stdout.write(`round ${r + 1} ${s.target.label} (load ${load})\n  no save:     ${fmt(res.idle)}\n  during save: ${fmt(res.save)}; save ${(res.save.ms / 1000).toFixed(2)} s, RSS +${res.rssGrowthPct.toFixed(1)}%\n`);
       }
-    } finally {
-      proc.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
+    }
+    if (c.rounds > 1) {
+      process.stdout.write('best of the rounds (lowest p99 of each phase):\n');
+      for (const s of running) {
+        const best = (pick: (x: SaveResult) => PhaseResult) => s.results.map(pick).reduce((a, b) => (b.p99 < a.p99 ? b : a));
+        process.stdout.write(`${s.target.label}\n  no save:     ${fmt(best((x) => x.idle))}\n  during save: ${fmt(best((x) => x.save))}\n`);
+      }
+    }
+  } finally {
+    for (const s of running) {
+      s.proc.kill('SIGKILL');
+      rmSync(s.dir, { recursive: true, force: true });
     }
   }
 }

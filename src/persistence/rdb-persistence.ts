@@ -56,7 +56,7 @@ const BG_BLOCKS = 8;
  */
 const BG_CHUNK = 16 * 1024;
 /** The event-loop turn a background save aims at (see snapshot.ts sliceBudget). */
-const BG_TURN_MS = 1;
+const BG_TURN_MS = 0.5;
 
 type Fields = [string, string | number][];
 
