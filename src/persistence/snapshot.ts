@@ -9,9 +9,10 @@
  * 1. `start()` records, per database, the key and expire tables (`Dict` objects) and their
  *    sizes, pauses the key table's resizing (so every key's slot stays fixed), and
  *    installs `store.hooks.beforeWrite` / `beforeFlush`.
- * 2. The walk visits the key table slot by slot (`Dict.walkSlots`), in slices of about a
- *    millisecond between event-loop turns, handing each key, its value and its expire time
- *    to the consumer.
+ * 2. The walk visits the key table slot by slot (`Dict.walkSlots`), one slice per
+ *    event-loop turn (clients are served in between), handing each key, its value and its
+ *    expire time to the consumer. A slice's length adapts to the loop's other work
+ *    (`sliceBudget`).
  * 3. The Db calls `beforeWrite(db, key)` before ANY change to a key (set, delete, in-place
  *    mutation, TTL change, expiry). If the walk has not passed that key yet, its current
  *    value and expire time are handed to `consumer.preserve` (the RDB consumer serializes
