@@ -129,7 +129,9 @@ describe('INFO', () => {
     assert.match(info, /^# Latencystats\r\n/);
     assert.match(info, /latency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/);
     const p50 = Number(/latency_percentiles_usec_debug:p50=([\d.]+)/.exec(info)![1]);
-    assert.ok(p50 >= 50000 && p50 < 60000, String(p50));
+    // At least the 50 ms slept; no upper bound tighter than a second (a busy machine may
+    // deschedule the server mid-sleep).
+    assert.ok(p50 >= 50000 && p50 < 1_000_000, String(p50));
     await c.call('CONFIG', 'SET', 'latency-tracking-info-percentiles', '0.0 50.0 100.0');
     assert.match((await c.call('INFO', 'latencystats')) as string, /latency_percentiles_usec_set:p0=[\d.]+,p50=[\d.]+,p100=[\d.]+\r\n/);
     await c.call('CONFIG', 'SET', 'latency-tracking', 'no');
