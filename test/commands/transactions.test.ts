@@ -15,6 +15,7 @@ import { ErrorReply, type TestClient } from '../helpers/resp.js';
 import { COMMANDS } from '../../src/commands/index.js';
 import { touchAllWatchedKeysInDb, watchCount } from '../../src/server/multi.js';
 import type { Db } from '../../src/store/db.js';
+import { setActiveExpire } from '../../src/server/expire.js';
 
 let now = 1_700_000_000_000;
 const clock = { now: () => now };
@@ -419,9 +420,13 @@ describe('touchAllWatchedKeysInDb (FLUSHDB, FLUSHALL, SWAPDB)', () => {
 
 describe('time and propagation inside EXEC', () => {
   before(() => {
-    // No stale key may be left for active expiry to delete (and propagate) mid-test.
+    // No stale key may be left for active expiry to delete (and propagate) mid-test, and
+    // the cron must not expire a key the fake clock just passed before the transaction
+    // that is to find it expired runs (these tests see only lazy expiry).
     for (const d of amber.server.store.dbs) d.flush();
+    setActiveExpire(amber.server, false);
   });
+  after(() => setActiveExpire(amber.server, true));
 
   test('time is frozen during EXEC: a key cannot expire between two commands', async () => {
     await r.call('SET', 'frozen', 'v', 'PX', '500');

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { NO_REDIS, redisServerPath, startAmber, startRedis, type RealRedis, type TestAmber } from '../helpers/servers.js';
 import { parseReply, type TestClient } from '../helpers/resp.js';
 import { globMatch } from '../../src/util/glob.js';
+import { mulberry32 as prng } from '../helpers/random.js';
 
 const skip = redisServerPath() === null ? NO_REDIS : false;
 
@@ -32,17 +33,6 @@ after(async () => {
   await amber.stop();
   await redis.stop();
 });
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function both(...cmd: string[]): Promise<[string, string]> {
   const x = await a.callRaw(...cmd);

@@ -10,20 +10,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_REDIS, redisServerPath, startAmber, startRedis, type RealRedis, type TestAmber } from '../helpers/servers.js';
 import { parseReply, type RespValue, type TestClient } from '../helpers/resp.js';
+import { mulberry32 as rng } from '../helpers/random.js';
 
 const skip = redisServerPath() === null ? NO_REDIS : false;
-
-/** Deterministic PRNG (mulberry32) so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CONFIG = { 'zset-max-listpack-entries': 16, 'zset-max-listpack-value': 12 };
 

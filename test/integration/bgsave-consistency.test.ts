@@ -18,6 +18,7 @@ import { RSet } from '../../src/types/set.js';
 import { RZSet } from '../../src/types/zset.js';
 import type { TestClient } from '../helpers/resp.js';
 import { startAmber, waitFor } from '../helpers/servers.js';
+import { mulberry32 as rng } from '../helpers/random.js';
 
 function repr(v: Value): string {
   if (typeof v === 'string') return 's:' + v;
@@ -57,18 +58,6 @@ function readFile(file: string): Dataset {
     },
   });
   return out;
-}
-
-/** Deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const N = 200_000;

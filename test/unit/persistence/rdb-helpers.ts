@@ -13,6 +13,7 @@ import { RHash } from '../../../src/types/hash.js';
 import { RList } from '../../../src/types/list.js';
 import { RSet } from '../../../src/types/set.js';
 import { RZSet } from '../../../src/types/zset.js';
+export { mulberry32 as rng } from '../../helpers/random.js';
 
 /** test/fixtures/rdb, found from the working directory (tests run from the repo root). */
 export function fixtureDir(): string {
@@ -45,18 +46,6 @@ export interface ExpectedFile {
 
 export function expected(): Record<string, ExpectedFile> {
   return JSON.parse(readFileSync(join(fixtureDir(), 'expected.json'), 'utf8')) as Record<string, ExpectedFile>;
-}
-
-/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

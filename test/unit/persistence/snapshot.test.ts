@@ -8,17 +8,7 @@ import { RHash } from '../../../src/types/hash.js';
 import { RList } from '../../../src/types/list.js';
 import { RSet } from '../../../src/types/set.js';
 import { RZSet } from '../../../src/types/zset.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../helpers/random.js';
 
 /** A value as comparable text (collections by their persistence surface). */
 function repr(v: Value): string {

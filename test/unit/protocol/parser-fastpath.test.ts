@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtocolError, RequestParser } from '../../../src/protocol/parser.js';
+import { mulberry32 as rng } from '../../helpers/random.js';
 
 function run(pieces: Buffer[], unauth = false): (string[] | string)[] {
   const p = new RequestParser({ maxBulkLen: () => 512 * 1024 * 1024, unauthenticated: () => unauth });
@@ -22,18 +23,6 @@ function run(pieces: Buffer[], unauth = false): (string[] | string)[] {
     }
   }
   return out;
-}
-
-/** A small seeded generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function frame(args: string[]): string {

@@ -1,18 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dict, dictTuning, hashKey } from '../../../src/types/dict.js';
-
-/** Deterministic PRNG (mulberry32) so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../helpers/random.js';
 
 /** Runs fn with small resize thresholds so a few hundred keys resize many times. */
 function withTuning(t: Partial<typeof dictTuning>, fn: () => void): void {

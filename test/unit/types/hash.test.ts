@@ -2,6 +2,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RHash } from '../../../src/types/hash.js';
 import { limits } from '../../../src/types/limits.js';
+import { mulberry32 as prng } from '../../helpers/random.js';
 
 const DEFAULT_ENTRIES = limits.hashMaxListpackEntries;
 const DEFAULT_VALUE = limits.hashMaxListpackValue;
@@ -9,17 +10,6 @@ afterEach(() => {
   limits.hashMaxListpackEntries = DEFAULT_ENTRIES;
   limits.hashMaxListpackValue = DEFAULT_VALUE;
 });
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Random sets and deletes against a Map model (whose iteration is insertion order, like a

@@ -11,22 +11,12 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { RList, lpEntrySize, setPackedThreshold } from '../../../src/types/list.js';
 import { limits } from '../../../src/types/limits.js';
+import { mulberry32 as prng } from '../../helpers/random.js';
 
 afterEach(() => {
   setPackedThreshold(0);
   limits.listMaxListpackSize = -2;
 });
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEVELS = [4096, 8192, 16384, 32768, 65536];
 

@@ -2,23 +2,12 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DenseTable, RSet } from '../../../src/types/set.js';
 import { limits } from '../../../src/types/limits.js';
+import { mulberry32 as prng } from '../../helpers/random.js';
 
 const DEFAULT_MAX = limits.setMaxIntsetEntries;
 afterEach(() => {
   limits.setMaxIntsetEntries = DEFAULT_MAX;
 });
-
-/** A small seeded PRNG (mulberry32) so random operation sequences repeat exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The model's integer test: Redis's string2ll (no sign but '-', no leading zeros, int64). */
 function isInt(s: string): boolean {

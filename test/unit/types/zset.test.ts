@@ -3,18 +3,7 @@ import assert from 'node:assert/strict';
 import { NONE, RZSet, ZADD_ADDED, ZADD_GT, ZADD_INCR, ZADD_LT, ZADD_NAN, ZADD_NOP, ZADD_NX, ZADD_UPDATED, ZADD_XX, type LexRange, type ScoreRange } from '../../../src/types/zset.js';
 import { SkipList } from '../../../src/types/skiplist.js';
 import { limits } from '../../../src/types/limits.js';
-
-/** Deterministic PRNG (mulberry32) so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../helpers/random.js';
 
 /** The model: a Map, sorted on demand. */
 class Model {

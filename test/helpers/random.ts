@@ -1,0 +1,16 @@
+/**
+ * Seeded randomness for tests: mulberry32, a small 32-bit generator, so a failing random
+ * sequence replays with the same seed.
+ */
+
+/** A generator of floats in [0, 1) from a 32-bit seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
