@@ -117,11 +117,14 @@ export function redisBenchmark(port: number, test: string, opts: { clients: numb
   if (opts.keyspace) args.push('-r', String(opts.keyspace));
   const r = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
-  // CSV: "test","rps","avg_latency_ms",... ; first line is the header.
-  const lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
-  if (lines.length === 0) throw new Error(`no result for ${test}: ${r.stdout}`);
-  const cols = lines[0]!.split(',').map((c) => c.replace(/"/g, ''));
-  return Number(cols[1]);
+  // CSV: "test","rps","avg_latency_ms",... ; first line is the header. Some tests run a
+  // preparation step first with its own row (lrange_100 runs "LPUSH (needed to benchmark
+  // LRANGE)"): the row wanted is the one named after the test (LRANGE_100 (first 100 ...)).
+  const name = test.toUpperCase();
+  const rows = r.stdout.trim().split('\n').map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
+  const row = rows.find((cols) => cols[0] === name || cols[0]!.startsWith(name + ' '));
+  if (row === undefined) throw new Error(`no result for ${test}: ${r.stdout}`);
+  return Number(row[1]);
 }
 
 function rssKb(pid: number): number {

@@ -127,7 +127,7 @@ function writeHash(c: Ctx, key: string): RHash | undefined {
 function hset(c: Ctx, args: Args): void {
   const argv = args.argv;
   const n = argv.length;
-  if (n % 2 === 1) throw new ReplyError(E.wrongArity(c.current!.spec.name));
+  if (n % 2 === 1) throw new ReplyError(E.wrongArity(c.currentSpec!.name));
   const key = argv[1]!;
   const existing = writeHash(c, key);
   const h = existing ?? new RHash();

@@ -594,7 +594,7 @@ function blmpop(c: Ctx, args: Args): void {
 function bmove(c: Ctx, srcKey: string, dstKey: string, from: Where, to: Where, timeoutMs: number, rpoplpushForm: boolean): void {
   const src = peekList(c, srcKey);
   if (src !== undefined && src.length > 0) {
-    const argv = c.current?.argv ?? [];
+    const argv = c.currentArgv ?? [];
     moveElement(c, srcKey, src, dstKey, from, to);
     c.propagate(rpoplpushForm ? ['RPOPLPUSH', srcKey, dstKey] : ['LMOVE', srcKey, dstKey, argv[3]!, argv[4]!]);
     return;

@@ -398,7 +398,7 @@ function zlexcount(c: Ctx, args: Args): void {
  */
 class RangeSink {
   count = 0;
-  private before: string | null = null;
+  private before: number | null = null;
   dst: RZSet | null = null;
 
   constructor(
@@ -1024,7 +1024,7 @@ function zrandmemberWithCount(c: Ctx, key: string, l: number, withscores: boolea
     while (count-- > 0) {
       emit(z.randomCursor());
       // An absurd count: stop and close, as Redis's client output limits would (CLOSE_ASAP).
-      if (reply.out.length > MAX_RANDOM_REPLY) {
+      if (reply.length > MAX_RANDOM_REPLY) {
         c.closeAfterReply = true;
         break;
       }

@@ -11,9 +11,10 @@
  * Limits and error texts follow Redis 7.0's processMultibulkBuffer/processInlineBuffer.
  * A protocol error is thrown as ProtocolError; the connection replies and closes.
  *
- * Leaf module: imports nothing from Amber but the error table.
+ * Leaf module: imports nothing from Amber but the error table (and a Buffer typing).
  */
 
+import type { Latin1Buffer } from '../util/latin1.js';
 import { E } from './errors.js';
 
 /** Longest inline line or count line without a newline (Redis PROTO_INLINE_MAX_SIZE). */
@@ -23,13 +24,6 @@ const BIG_ARG = 32 * 1024;
 /** Limits that apply before a client has authenticated (Redis 7.0 processMultibulkBuffer). */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
-
-/**
- * Node's Buffer has a latin1Slice(start, end) method (what toString('latin1', ...) ends up
- * calling after argument checks and an encoding switch); the parser calls it directly, as
- * bounds are known to be valid. Measured: about 40 ns less per argument.
- */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
 const CR = 13;
 const LF = 10;
@@ -206,10 +200,9 @@ export class RequestParser {
         this.bulkLen = -1;
         this.argsLeft--;
       }
-      const args = this.args;
-      this.args = [];
+      // The array is the caller's now; the next frame starts a new one.
       this.inFrame = false;
-      return args;
+      return this.args;
     }
   }
 

@@ -2,190 +2,293 @@
  * Reply writer. Handlers speak RESP3's vocabulary (maps, sets, doubles, nulls, booleans,
  * pushes); this is the one place that knows how each downgrades to RESP2.
  *
- * Output accumulates as one latin1 string per client (V8 concatenates strings as ropes,
- * so appends are cheap) and leaves in a single socket write per event-loop turn.
+ * Output is encoded straight into one byte buffer per client (keys and values are latin1
+ * strings, one char per byte) and leaves in a single socket write per event-loop turn.
+ * Encoding into bytes allocates nothing per reply: string concatenation allocated a rope
+ * node or a copy per piece, and the socket write flattened and copied them again.
  *
- * Leaf module: imports nothing from Amber but number formatting.
+ * Leaf module: imports nothing from Amber but number formatting (and a Buffer typing).
  */
 
+import type { Latin1Buffer } from '../util/latin1.js';
 import { formatDouble } from '../util/number.js';
 
 export type Proto = 2 | 3;
 
 const CRLF = '\r\n';
 
-/** `$<n>\r\n` for short bulk strings, built once: a reply then costs two concatenations. */
-const BULK_HEADERS: string[] = [];
-for (let n = 0; n < 512; n++) BULK_HEADERS.push('$' + n + CRLF);
+/** Capacity a writer starts with, on its first reply (it grows by doubling). */
+const INITIAL_CAPACITY = 2048;
+/** After a flush, a buffer grown past this is given back (a big reply does not pin memory). */
+const KEEP_CAPACITY = 64 * 1024;
 
-function bulkHeader(n: number): string {
-  return n < 512 ? BULK_HEADERS[n]! : '$' + n + CRLF;
-}
+/** Longest string written by a JS loop; longer ones go through one native copy. */
+const SHORT_STRING = 32;
 
-/**
- * Arrays of at least this many bulk strings are encoded byte by byte into a scratch buffer
- * and taken out as one flat string: for LRANGE-sized replies that is about 2.5x faster than
- * three string concatenations per element (each a rope node or a small copy, flattened
- * again when the socket write copies the output).
- */
-const ENCODE_AT = 8;
-/** Node's undocumented-in-types latin1 fast paths (see parser.ts). */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number): number };
-const scratch = Buffer.allocUnsafe(64 * 1024) as Latin1Buffer;
+/** Decimal text of small non-negative integers, made once (counts, lengths, small replies). */
+const SMALL_INTS: string[] = [];
+for (let n = 0; n < 1024; n++) SMALL_INTS.push(String(n));
 
-/** Writes the decimal digits of n (non-negative) at o; returns the offset after them. */
-function putDigits(b: Latin1Buffer, o: number, n: number): number {
-  if (n < 10) {
-    b[o] = 48 + n;
-    return o + 1;
+const EMPTY = Buffer.alloc(0) as Latin1Buffer;
+
+export class Reply {
+  /**
+   * Pending output: bytes [0, len) of buf. Allocated on the first reply; `flushInto` hands
+   * the bytes to the socket and keeps the buffer when the kernel took them all at once.
+   */
+  private buf: Latin1Buffer = EMPTY;
+  private len = 0;
+  proto: Proto = 2;
+
+  /** Bytes of pending output. */
+  get length(): number {
+    return this.len;
   }
-  const d = String(n);
-  for (let i = 0; i < d.length; i++) b[o + i] = d.charCodeAt(i);
-  return o + d.length;
-}
 
-/** `*<n>` and each item as a bulk string, or null when it would not fit the scratch buffer. */
-function encodeBulks(items: readonly string[]): string | null {
-  let size = 16;
-  for (let k = 0; k < items.length; k++) size += items[k]!.length + 16;
-  if (size > scratch.length) return null;
-  const b = scratch;
-  let o = 0;
-  b[o++] = 42; // '*'
-  o = putDigits(b, o, items.length);
-  b[o++] = 13;
-  b[o++] = 10;
-  for (let k = 0; k < items.length; k++) {
-    const s = items[k]!;
+  /** Pending output as a latin1 string (tests, diagnostics). */
+  get out(): string {
+    return this.buf.latin1Slice(0, this.len);
+  }
+
+  /** Makes room for n more bytes. */
+  private room(n: number): Latin1Buffer {
+    const need = this.len + n;
+    if (need > this.buf.length) {
+      let size = Math.max(INITIAL_CAPACITY, this.buf.length * 2);
+      while (size < need) size *= 2;
+      const grown = Buffer.allocUnsafe(size) as Latin1Buffer;
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    return this.buf;
+  }
+
+  /** Appends a latin1 string. */
+  private str(s: string): void {
     const n = s.length;
-    b[o++] = 36; // '$'
-    o = putDigits(b, o, n);
-    b[o++] = 13;
-    b[o++] = 10;
-    // Latin1: one char per byte. Short strings by hand, longer ones in one native copy.
-    if (n <= 32) {
+    const b = this.room(n);
+    let o = this.len;
+    if (n <= SHORT_STRING) {
       for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
       o += n;
     } else {
-      o += b.latin1Write(s, o);
+      o += b.latin1Write(s, o, n);
+    }
+    this.len = o;
+  }
+
+  /** Appends a one-byte type marker, the decimal n and CRLF (`*3`, `:42`, `$5`...). */
+  private line(marker: number, n: number): void {
+    const b = this.room(24);
+    let o = this.len;
+    b[o++] = marker;
+    if (n >= 0 && n < 10) {
+      b[o++] = 48 + n;
+    } else {
+      const d = n >= 0 && n < 1024 ? SMALL_INTS[n]! : String(n);
+      for (let i = 0; i < d.length; i++) b[o + i] = d.charCodeAt(i);
+      o += d.length;
     }
     b[o++] = 13;
     b[o++] = 10;
+    this.len = o;
   }
-  return b.latin1Slice(0, o);
-}
 
-export class Reply {
-  /** Pending output, latin1 (one char per byte). */
-  out = '';
-  proto: Proto = 2;
+  private crlf(): void {
+    const b = this.room(2);
+    b[this.len] = 13;
+    b[this.len + 1] = 10;
+    this.len += 2;
+  }
+
+  /** A bulk string body: `$<n>\r\n<s>\r\n`. */
+  private bulkBody(s: string): void {
+    const n = s.length;
+    this.room(n + 24);
+    this.line(36, n); // '$'
+    const b = this.buf;
+    let o = this.len;
+    if (n <= SHORT_STRING) {
+      for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
+      o += n;
+    } else {
+      o += b.latin1Write(s, o, n);
+    }
+    b[o++] = 13;
+    b[o++] = 10;
+    this.len = o;
+  }
 
   ok(): void {
-    this.out += '+OK\r\n';
+    const b = this.room(5);
+    const o = this.len;
+    b[o] = 43; // '+'
+    b[o + 1] = 79; // 'O'
+    b[o + 2] = 75; // 'K'
+    b[o + 3] = 13;
+    b[o + 4] = 10;
+    this.len = o + 5;
   }
   simple(s: string): void {
-    this.out += '+' + s + CRLF;
+    this.room(s.length + 3);
+    this.buf[this.len++] = 43; // '+'
+    this.str(s);
+    this.crlf();
   }
   /** An error line without the leading '-', e.g. "ERR syntax error". */
   error(line: string): void {
     // Redis replaces newlines in error texts so the reply stays one line.
-    this.out += '-' + line.replace(/[\r\n]/g, ' ') + CRLF;
+    this.raw('-' + line.replace(/[\r\n]/g, ' ') + CRLF);
   }
   int(n: number | bigint): void {
-    this.out += ':' + n + CRLF;
+    if (typeof n === 'number' && Number.isSafeInteger(n)) this.line(58, n); // ':'
+    else this.raw(':' + n + CRLF);
   }
   bulk(s: string): void {
-    this.out += bulkHeader(s.length) + s + CRLF;
+    this.bulkBody(s);
   }
   /** A bulk string, or the null bulk when the value is absent. */
   bulkOrNull(s: string | undefined | null): void {
     if (s === undefined || s === null) this.nullBulk();
-    else this.out += bulkHeader(s.length) + s + CRLF;
+    else this.bulkBody(s);
   }
   /** The null that stands for a missing string: `$-1` in RESP2, `_` in RESP3. */
   nullBulk(): void {
-    this.out += this.proto === 2 ? '$-1\r\n' : '_\r\n';
+    this.raw(this.proto === 2 ? '$-1\r\n' : '_\r\n');
   }
   /** The null that stands for a missing aggregate: `*-1` in RESP2, `_` in RESP3. */
   nullArray(): void {
-    this.out += this.proto === 2 ? '*-1\r\n' : '_\r\n';
+    this.raw(this.proto === 2 ? '*-1\r\n' : '_\r\n');
   }
   array(n: number): void {
-    this.out += '*' + n + CRLF;
+    this.line(42, n); // '*'
   }
   /** A map of n pairs: `%n` in RESP3, an array of 2n items in RESP2. */
   map(n: number): void {
-    this.out += this.proto === 2 ? '*' + 2 * n + CRLF : '%' + n + CRLF;
+    if (this.proto === 2) this.line(42, 2 * n);
+    else this.line(37, n); // '%'
   }
   /** A set of n items: `~n` in RESP3, an array in RESP2. */
   set(n: number): void {
-    this.out += this.proto === 2 ? '*' + n + CRLF : '~' + n + CRLF;
+    this.line(this.proto === 2 ? 42 : 126, n); // '*' or '~'
   }
   /** An out-of-band push of n items: `>n` in RESP3, an array in RESP2. */
   push(n: number): void {
-    this.out += this.proto === 2 ? '*' + n + CRLF : '>' + n + CRLF;
+    this.line(this.proto === 2 ? 42 : 62, n); // '*' or '>'
   }
   /** A double as Redis 7.0 prints it (%.17g): a bulk string in RESP2, `,` in RESP3. */
   double(d: number): void {
     const s = formatDouble(d);
-    if (this.proto === 2) this.out += '$' + s.length + CRLF + s + CRLF;
-    else this.out += ',' + s + CRLF;
+    if (this.proto === 2) {
+      this.bulkBody(s);
+    } else {
+      this.room(s.length + 3);
+      this.buf[this.len++] = 44; // ','
+      this.str(s);
+      this.crlf();
+    }
   }
   /** A boolean: `#t`/`#f` in RESP3, the integers 1 and 0 in RESP2. */
   bool(b: boolean): void {
-    if (this.proto === 2) this.out += b ? ':1\r\n' : ':0\r\n';
-    else this.out += b ? '#t\r\n' : '#f\r\n';
+    if (this.proto === 2) this.line(58, b ? 1 : 0);
+    else this.raw(b ? '#t\r\n' : '#f\r\n');
   }
   /** Verbatim text (`=len\r\ntxt:...`) in RESP3, a bulk string in RESP2. */
   verbatim(s: string, format = 'txt'): void {
-    if (this.proto === 2) this.bulk(s);
-    else this.out += '=' + (s.length + 4) + CRLF + format + ':' + s + CRLF;
+    if (this.proto === 2) this.bulkBody(s);
+    else this.raw('=' + (s.length + 4) + CRLF + format + ':' + s + CRLF);
   }
   /** A big number (`(` in RESP3), a bulk string in RESP2. */
   bigNumber(s: string): void {
-    if (this.proto === 2) this.bulk(s);
-    else this.out += '(' + s + CRLF;
+    if (this.proto === 2) this.bulkBody(s);
+    else this.raw('(' + s + CRLF);
   }
   /** An array of bulk strings. */
   bulks(items: readonly string[]): void {
-    if (items.length >= ENCODE_AT) {
-      const encoded = encodeBulks(items);
-      if (encoded !== null) {
-        this.out += encoded;
-        return;
-      }
-    }
-    this.out += '*' + items.length + CRLF;
-    for (const s of items) this.out += bulkHeader(s.length) + s + CRLF;
+    const count = items.length;
+    let size = 16;
+    for (let k = 0; k < count; k++) size += items[k]!.length + 16;
+    this.room(size);
+    this.line(42, count);
+    for (let k = 0; k < count; k++) this.bulkBody(items[k]!);
   }
   /** Raw protocol text, already encoded (for replies cached verbatim). */
   raw(s: string): void {
-    this.out += s;
+    this.str(s);
   }
 
   /**
-   * Starts an aggregate whose length is not known yet (Redis's deferred length):
-   * the output so far is set aside and `close*` prepends the header later.
+   * Starts an aggregate whose length is not known yet (Redis's deferred length): returns
+   * the position where `close*` inserts the header once the count is known.
    */
-  defer(): string {
-    const before = this.out;
-    this.out = '';
-    return before;
+  defer(): number {
+    return this.len;
   }
-  closeArray(before: string, n: number): void {
-    this.out = before + '*' + n + CRLF + this.out;
+  closeArray(at: number, n: number): void {
+    this.insert(at, '*' + n + CRLF);
   }
-  closeMap(before: string, n: number): void {
-    this.out = before + (this.proto === 2 ? '*' + 2 * n : '%' + n) + CRLF + this.out;
+  closeMap(at: number, n: number): void {
+    this.insert(at, (this.proto === 2 ? '*' + 2 * n : '%' + n) + CRLF);
   }
-  closeSet(before: string, n: number): void {
-    this.out = before + (this.proto === 2 ? '*' : '~') + n + CRLF + this.out;
+  closeSet(at: number, n: number): void {
+    this.insert(at, (this.proto === 2 ? '*' : '~') + n + CRLF);
   }
 
-  /** Takes the pending output, leaving the writer empty. */
+  /** Inserts header text at position at, moving what was written after it. */
+  private insert(at: number, header: string): void {
+    const h = header.length;
+    const b = this.room(h);
+    b.copyWithin(at + h, at, this.len);
+    for (let i = 0; i < h; i++) b[at + i] = header.charCodeAt(i);
+    this.len += h;
+  }
+
+  /** Drops the output written after position at. */
+  truncate(at: number): void {
+    if (at < this.len) this.len = at;
+  }
+
+  /**
+   * Drops the output written after position at, except the given ranges (start, end) that
+   * lie after it, which are kept in order (out-of-band pushes among silenced replies).
+   */
+  keepOnly(at: number, ranges: readonly (readonly [number, number])[]): void {
+    let o = at;
+    for (const [from, to] of ranges) {
+      if (from < at) continue;
+      this.buf.copyWithin(o, from, to);
+      o += to - from;
+    }
+    this.len = o;
+  }
+
+  /** Takes the pending output as a string, leaving the writer empty. */
   take(): string {
     const s = this.out;
-    this.out = '';
+    this.len = 0;
     return s;
+  }
+
+  /** Takes a copy of the pending output, leaving the writer empty. */
+  takeBytes(): Buffer {
+    const copy = Buffer.allocUnsafe(this.len);
+    this.buf.copy(copy, 0, 0, this.len);
+    this.len = 0;
+    return copy;
+  }
+
+  /**
+   * Hands the pending output to `write` as a view of the writer's own buffer, and leaves
+   * the writer empty. `write` returns whether the bytes were consumed at once (the socket
+   * has nothing pending afterwards); if not, the view is the socket's now, and the writer
+   * takes a new buffer for what comes next.
+   */
+  flushInto(write: (bytes: Buffer) => boolean): number {
+    const n = this.len;
+    if (n === 0) return 0;
+    const consumed = write(this.buf.subarray(0, n));
+    this.len = 0;
+    if (!consumed || this.buf.length > KEEP_CAPACITY) this.buf = EMPTY;
+    return n;
   }
 }

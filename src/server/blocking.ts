@@ -19,7 +19,7 @@
  * created (dbAdd) or appears by SWAPDB: a push to an existing list cannot matter, since
  * clients only wait on keys that were missing (or empty) when they blocked.
  *
- * `serve(key)` runs outside the dispatcher's `call`, with `c.current` set to the blocked
+ * `serve(key)` runs outside the dispatcher's `call`, with `c.currentSpec` and `c.currentArgv` set to the blocked
  * command; it must reply, call `c.wrote` for each change and `c.propagate(...)` with its
  * effects (LPOP key, LMOVE ..., ZPOPMIN key ...): only what it passes to `c.propagate` is
  * propagated (never the blocked command's argv). The manager sends those effects to the
@@ -142,8 +142,7 @@ export class BlockingManager {
     }
     const now = Date.now();
     const deadline = req.timeoutMs > 0 ? now + req.timeoutMs : 0;
-    const current = c.current;
-    const w: Waiter = { client: c, db, req, keys, spec: current?.spec ?? null, argv: current?.argv ?? [], deadline, timer: null };
+    const w: Waiter = { client: c, db, req, keys, spec: c.currentSpec, argv: c.currentArgv ?? [], deadline, timer: null };
     this.waiters.set(c, w);
     c.blocked = {
       kind: req.kind ?? 'list',
@@ -256,8 +255,12 @@ export class BlockingManager {
   private serveOne(w: Waiter, key: string): boolean {
     const c = w.client;
     const server = this.server;
-    const prevCurrent = c.current;
-    if (w.spec !== null) c.current = { spec: w.spec, argv: w.argv };
+    const prevSpec = c.currentSpec;
+    const prevArgv = c.currentArgv;
+    if (w.spec !== null) {
+      c.currentSpec = w.spec;
+      c.currentArgv = w.argv;
+    }
     c.propagateAs = null;
     c.noPropagate = false;
     const errorsBefore = server.stats.totalErrorReplies;
@@ -286,7 +289,8 @@ export class BlockingManager {
     }
     c.propagateAs = null;
     c.noPropagate = false;
-    c.current = prevCurrent;
+    c.currentSpec = prevSpec;
+    c.currentArgv = prevArgv;
     return served;
   }
 

@@ -89,8 +89,13 @@ export class Client {
   /** Commands of the current read that still wait to run (the client was blocked or paused). */
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
-  /** The command being executed (for INFO, CLIENT LIST, propagation). */
-  current: { spec: CommandSpec; argv: string[] } | null = null;
+  /**
+   * The command being executed and its arguments (for CLIENT LIST, propagation, replies
+   * that name the command); null between commands. Two fields rather than one object, so
+   * running a command allocates nothing for them.
+   */
+  currentSpec: CommandSpec | null = null;
+  currentArgv: string[] | null = null;
   lastCommand = 'NULL';
   libName = '';
   libVer = '';
@@ -192,11 +197,11 @@ export class Client {
    * command of this client (a message published by another) is never silenced anyway.
    */
   pushOut(write: () => void): void {
-    const start = this.reply.out.length;
+    const start = this.reply.length;
     write();
-    if (this.current !== null && this.replyMode !== 'on') {
+    if (this.currentSpec !== null && this.replyMode !== 'on') {
       if (this.pushRanges === null) this.pushRanges = [];
-      this.pushRanges.push([start, this.reply.out.length]);
+      this.pushRanges.push([start, this.reply.length]);
     }
   }
 
@@ -258,30 +263,44 @@ export class Client {
 
   /** Writes pending output to the socket (called once per event-loop turn). */
   flush(): void {
-    const out = this.reply.out;
-    this.reply.out = '';
-    this.writeOut(out);
-  }
-
-  /** Writes output taken earlier (possibly held back for durability) and honours a pending close. */
-  writeOut(out: string): void {
     const s = this.socket;
-    if (out.length > 0 && s !== null && !this.closed) {
-      this.bytesOut += out.length;
-      this.server.stats.netOutputBytes += out.length;
-      s.write(out, 'latin1');
-      if (this.overOutputLimit(s.writableLength)) return;
-      if (!this.readingPaused && s.writableLength > this.server.outputPauseBytes) {
-        // Backpressure: a client that does not read its replies stops being read.
-        this.readingPaused = true;
-        s.pause();
-        s.once('drain', () => {
-          this.readingPaused = false;
-          if (!this.closed) s.resume();
-        });
-      }
+    if (s === null || this.closed) {
+      this.reply.truncate(0);
+    } else if (this.reply.length > 0) {
+      // The reply buffer itself goes to the socket; it is reused when the kernel took it all.
+      const n = this.reply.flushInto((bytes) => {
+        s.write(bytes);
+        return s.writableLength === 0;
+      });
+      this.wrote_(s, n);
     }
     if (this.closeAfterReply && !this.closed) this.close();
+  }
+
+  /** Writes output taken earlier (held back for durability) and honours a pending close. */
+  writeOut(out: Buffer): void {
+    const s = this.socket;
+    if (out.length > 0 && s !== null && !this.closed) {
+      s.write(out);
+      this.wrote_(s, out.length);
+    }
+    if (this.closeAfterReply && !this.closed) this.close();
+  }
+
+  /** Accounts n bytes just written and applies the output limits and backpressure. */
+  private wrote_(s: Socket, n: number): void {
+    this.bytesOut += n;
+    this.server.stats.netOutputBytes += n;
+    if (this.overOutputLimit(s.writableLength)) return;
+    if (!this.readingPaused && s.writableLength > this.server.outputPauseBytes) {
+      // Backpressure: a client that does not read its replies stops being read.
+      this.readingPaused = true;
+      s.pause();
+      s.once('drain', () => {
+        this.readingPaused = false;
+        if (!this.closed) s.resume();
+      });
+    }
   }
 
   /**
@@ -312,7 +331,7 @@ export class Client {
 
   /** Bytes of replies produced but not yet accepted by the kernel. */
   get outputPending(): number {
-    return this.reply.out.length + (this.socket?.writableLength ?? 0);
+    return this.reply.length + (this.socket?.writableLength ?? 0);
   }
 
   /** The CLIENT LIST line of this client (Redis 7.0's catClientInfoString, field for field). */
@@ -336,7 +355,7 @@ export class Client {
     const oll = omem > 0 ? Math.ceil(omem / 16384) : 0;
     const qbuf = this.qbufAtCommand >= 0 ? this.qbufAtCommand : this.parser.pending;
     let argvMem = 0;
-    if (this.current !== null) for (const a of this.current.argv) argvMem += a.length;
+    if (this.currentArgv !== null) for (const a of this.currentArgv) argvMem += a.length;
     let multiMem = 0;
     if (this.multi !== null) for (const q of this.multi.queue) for (const a of q.argv) multiMem += a.length + 16;
     const totMem = 1928 + 16384 + qbuf + argvMem + multiMem + omem;

@@ -112,17 +112,12 @@ export function mayReplicate(spec: CommandSpec, c: Client): boolean {
  * keeping output written with `Client.pushOut`.
  */
 export function execute(server: Server, c: Client, argv: string[]): void {
-  const mark = c.reply.out.length;
+  const mark = c.reply.length;
   processCommand(server, c, argv);
   if (c.postponed !== null) return;
   if (c.replyMode !== 'on') {
-    const out = c.reply.out;
-    if (out.length > mark) {
-      // Keep what was written as push output (pub/sub), drop the command's replies.
-      let kept = out.slice(0, mark);
-      for (const [from, to] of c.pushRanges ?? []) if (from >= mark) kept += out.slice(from, to);
-      c.reply.out = kept;
-    }
+    // Keep what was written as push output (pub/sub), drop the command's replies.
+    if (c.reply.length > mark) c.reply.keepOnly(mark, c.pushRanges ?? []);
     if (c.replyMode === 'skip') c.replyMode = 'on';
   }
   c.pushRanges = null;
@@ -233,9 +228,11 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   const store = server.store;
   const stats = server.stats;
   const dirtyBefore = store.dirty;
-  const prevCurrent = c.current;
+  const prevSpec = c.currentSpec;
+  const prevArgv = c.currentArgv;
   const prevRedacted = c.redacted;
-  c.current = { spec, argv };
+  c.currentSpec = spec;
+  c.currentArgv = argv;
   c.redacted = null;
   c.propagateAs = null;
   c.noPropagate = false;
@@ -272,17 +269,23 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
     feedMonitors(server, c, shown);
   }
   if (store.dirty !== dirtyBefore && !c.noPropagate) {
-    const effects = c.propagateAs ?? [argv];
+    // (The handler may have set propagateAs: it is not the null assigned above.)
+    const effects = c.propagateAs as string[][] | null;
     const dbid = c.db.id;
-    // Several effects of one command are one atomic unit in the AOF and on replicas, as
-    // Redis 7.0's propagatePendingCommands wraps them; inside EXEC the transaction wraps.
-    const wrap = effects.length > 1 && c.multi === null;
-    if (wrap) server.propagate(dbid, ['MULTI']);
-    for (const eff of effects) server.propagate(dbid, eff);
-    if (wrap) server.propagate(dbid, ['EXEC']);
+    if (effects === null) {
+      server.propagate(dbid, argv);
+    } else {
+      // Several effects of one command are one atomic unit in the AOF and on replicas, as
+      // Redis 7.0's propagatePendingCommands wraps them; inside EXEC the transaction wraps.
+      const wrap = effects.length > 1 && c.multi === null;
+      if (wrap) server.propagate(dbid, ['MULTI']);
+      for (const eff of effects) server.propagate(dbid, eff);
+      if (wrap) server.propagate(dbid, ['EXEC']);
+    }
   }
   c.propagateAs = null;
-  c.current = prevCurrent;
+  c.currentSpec = prevSpec;
+  c.currentArgv = prevArgv;
   c.redacted = prevRedacted;
 }
 

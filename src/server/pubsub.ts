@@ -112,7 +112,7 @@ const held = new WeakMap<Client, string>();
  * the current turn's commands are done.
  */
 function emit(c: Client, text: string): void {
-  if (c.replyMode === 'on' || c.current === null) {
+  if (c.replyMode === 'on' || c.currentSpec === null) {
     c.reply.raw(text);
     return;
   }

@@ -550,8 +550,8 @@ export class Server {
       for (const c of pending) c.flush();
       return;
     }
-    const batch: [Client, string][] = [];
-    for (const c of pending) batch.push([c, c.reply.take()]);
+    const batch: [Client, Buffer][] = [];
+    for (const c of pending) batch.push([c, c.reply.takeBytes()]);
     const held: Promise<void> = Promise.all([this.heldReplies, gate]).then(() => {
       for (const [c, out] of batch) c.writeOut(out);
       if (this.heldReplies === held) this.heldReplies = null;
