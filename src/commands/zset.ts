@@ -28,7 +28,7 @@ import {
   type LexRange,
   type ScoreRange,
 } from '../types/zset.js';
-import { scoreGteMin, scoreLteMax, lexGteMin, lexLteMax } from '../types/skiplist.js';
+import { scoreGteMin, scoreLteMax, lexGteMin, lexLteMax } from '../types/score-tree.js';
 import { Dict } from '../types/dict.js';
 import { limits } from '../types/limits.js';
 import type { RSet } from '../types/set.js';

@@ -4,8 +4,9 @@
  * - 'listpack' (small sets): two parallel arrays, members and scores, kept in ascending
  *   (score, member) order. Lookups by member are linear scans, as in Redis's listpack;
  *   with at most zset-max-listpack-entries elements that is cheap and compact.
- * - 'skiplist' (large sets): a SkipList (ordered, with spans) plus a Dict member → node id,
- *   so ZSCORE is O(1) and rank/range operations O(log N). The Dict has no 2^24 limit.
+ * - 'skiplist' (large sets, Redis's name for the encoding): a ScoreTree (an order-statistic
+ *   B+tree, see score-tree.ts for why not a skiplist) plus a Dict member → member id, so
+ *   ZSCORE is O(1) and rank/range operations O(log N). The Dict has no 2^24 limit.
  *
  * Conversion rules (Redis 7.0, t_zset.c): a set is listpack while it has at most
  * `zsetMaxListpackEntries` elements and every member is at most `zsetMaxListpackValue`
@@ -21,7 +22,7 @@
  * byte), so JS string comparison is byte comparison.
  *
  * Positions: range operations work with cursors. A cursor is an array index in listpack
- * encoding and a skiplist node id in skiplist encoding; NONE (-1) means "no element".
+ * encoding and a tree slot in skiplist encoding; NONE (-1) means "no element".
  * Cursors are valid until the next change to the set.
  *
  * Persistence relies on: kind, size, encoding(), add(member, score), score(member),
@@ -34,7 +35,7 @@
 import { Dict } from './dict.js';
 import { limits } from './limits.js';
 import {
-  SkipList,
+  ScoreTree,
   lexGteMin,
   lexLteMax,
   lexRangeEmpty,
@@ -43,9 +44,9 @@ import {
   scoreRangeEmpty,
   type LexRange,
   type ScoreRange,
-} from './skiplist.js';
+} from './score-tree.js';
 
-export type { LexRange, ScoreRange } from './skiplist.js';
+export type { LexRange, ScoreRange } from './score-tree.js';
 
 /** No element (cursor value). */
 export const NONE = -1;
@@ -127,7 +128,7 @@ export class RZSet {
   private lpMembers: string[] | null = NO_MEMBERS;
   private lpScores: number[] | null = NO_SCORES;
   // skiplist encoding (null when listpack)
-  private zsl: SkipList | null = null;
+  private zsl: ScoreTree | null = null;
   private dict: Dict<number> | null = null;
 
   /** The score zadd() settled on (Redis's *newscore): the new score after INCR. */
@@ -151,8 +152,9 @@ export class RZSet {
   private becomeSkiplist(capacity: number): void {
     const members = this.lpMembers;
     const scores = this.lpScores;
-    const zsl = new SkipList(capacity);
+    const zsl = new ScoreTree(capacity);
     const dict = new Dict<number>();
+    // Ascending inserts are appends: they fill the tree's leaves.
     if (members !== null) {
       for (let i = 0; i < members.length; i++) dict.set(members[i]!, zsl.insert(scores![i]!, members[i]!));
     }
@@ -178,9 +180,9 @@ export class RZSet {
     const members: string[] = [];
     const scores: number[] = [];
     const zsl = this.zsl;
-    for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) {
-      members.push(zsl.member[x]!);
-      const s = zsl.score[x]!;
+    for (let x = zsl.first(); x !== NONE; x = zsl.next(x)) {
+      members.push(zsl.memberAt(x));
+      const s = zsl.lscore[x]!;
       scores.push(s === 0 ? 0 : s); // -0 is stored as the integer 0
     }
     // Copies at exact length (push leaves spare capacity).
@@ -252,9 +254,9 @@ export class RZSet {
     z.becomeSkiplist(n + 1);
     const zsl = z.zsl!;
     const dict = z.dict!;
-    // Inserting from the greatest down keeps every insert at the head: O(1) descent.
-    const from = order > 0 ? n - 1 : 0;
-    const step = order > 0 ? -1 : 1;
+    // Inserting in ascending order appends, which fills the tree's leaves.
+    const from = order < 0 ? n - 1 : 0;
+    const step = order < 0 ? -1 : 1;
     for (let k = 0, i = from; k < n; k++, i += step) {
       const m = members[i]!;
       if (dict.get(m) !== undefined) return null;
@@ -288,7 +290,7 @@ export class RZSet {
       return;
     }
     const zsl = this.zsl!;
-    for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) yield [zsl.member[x]!, zsl.score[x]!];
+    for (let x = zsl.first(); x !== NONE; x = zsl.next(x)) yield [zsl.memberAt(x), zsl.lscore[x]!];
   }
 
   /** An independent copy with the same encoding (COPY; Redis's zsetDup). */
@@ -303,10 +305,10 @@ export class RZSet {
     z.becomeSkiplist(src.length + 1);
     const zsl = z.zsl!;
     const dict = z.dict!;
-    // Inserting from the greatest down keeps every insert at the head: O(1) descent.
-    for (let x = src.tail; x !== 0; x = src.back[x]!) {
-      const m = src.member[x]!;
-      dict.set(m, zsl.insert(src.score[x]!, m));
+    // Inserting in ascending order appends, which fills the tree's leaves.
+    for (let x = src.first(); x !== NONE; x = src.next(x)) {
+      const m = src.memberAt(x);
+      dict.set(m, zsl.insert(src.lscore[x]!, m));
     }
     return z;
   }
@@ -363,8 +365,7 @@ export class RZSet {
       if (((flags & ZADD_LT) !== 0 && score >= cur) || ((flags & ZADD_GT) !== 0 && score <= cur)) return ZADD_NOP;
       this.lastScore = score;
       if (score !== cur) {
-        const nid = zsl.updateScore(cur, member, score);
-        if (nid !== id) dict.set(member, nid);
+        zsl.setScore(id, score);
         return ZADD_UPDATED;
       }
       return 0;
@@ -387,9 +388,8 @@ export class RZSet {
     const dict = this.dict!;
     const id = dict.get(member);
     if (id === undefined) return false;
-    const zsl = this.zsl!;
     dict.delete(member);
-    zsl.delete(zsl.score[id]!, member);
+    this.zsl!.remove(id);
     return true;
   }
 
@@ -404,7 +404,7 @@ export class RZSet {
     } else {
       const id = this.dict!.get(member);
       if (id === undefined) return -1;
-      r = this.zsl!.getRank(this.zsl!.score[id]!, member) - 1;
+      r = this.zsl!.rank(id);
     }
     return reverse ? n - 1 - r : r;
   }
@@ -416,31 +416,29 @@ export class RZSet {
     if (rank < 0 || rank >= this.size) return NONE;
     if (this.lpMembers !== null) return rank;
     const zsl = this.zsl!;
-    if (rank === 0) return zsl.first;
-    if (rank === zsl.length - 1) return zsl.tail;
-    return zsl.byRank(rank + 1);
+    if (rank === 0) return zsl.first();
+    if (rank === zsl.length - 1) return zsl.last();
+    return zsl.byRank(rank);
   }
 
   /** The element after c in ascending order, or NONE. */
   next(c: number): number {
     if (this.lpMembers !== null) return c + 1 < this.lpMembers.length ? c + 1 : NONE;
-    const f = this.zsl!.fwd0[c]!;
-    return f === 0 ? NONE : f;
+    return this.zsl!.next(c);
   }
 
   /** The element before c in ascending order, or NONE. */
   prev(c: number): number {
     if (this.lpMembers !== null) return c - 1;
-    const b = this.zsl!.back[c]!;
-    return b === 0 ? NONE : b;
+    return this.zsl!.prev(c);
   }
 
   memberAt(c: number): string {
-    return this.lpMembers !== null ? this.lpMembers[c]! : this.zsl!.member[c]!;
+    return this.lpMembers !== null ? this.lpMembers[c]! : this.zsl!.memberAt(c);
   }
 
   scoreAt(c: number): number {
-    return this.lpScores !== null ? this.lpScores[c]! : this.zsl!.score[c]!;
+    return this.lpScores !== null ? this.lpScores[c]! : this.zsl!.lscore[c]!;
   }
 
   /** First element whose score is in the range, or NONE. */
@@ -458,8 +456,7 @@ export class RZSet {
       }
       return lo < n && scoreLteMax(scores[lo]!, r) ? lo : NONE;
     }
-    const x = this.zsl!.firstInRange(r);
-    return x === 0 ? NONE : x;
+    return this.zsl!.firstInRange(r);
   }
 
   /** Last element whose score is in the range, or NONE. */
@@ -478,8 +475,7 @@ export class RZSet {
       const i = lo - 1;
       return i >= 0 && scoreGteMin(scores[i]!, r) ? i : NONE;
     }
-    const x = this.zsl!.lastInRange(r);
-    return x === 0 ? NONE : x;
+    return this.zsl!.lastInRange(r);
   }
 
   /**
@@ -497,8 +493,7 @@ export class RZSet {
       }
       return NONE;
     }
-    const x = this.zsl!.firstInLexRange(r);
-    return x === 0 ? NONE : x;
+    return this.zsl!.firstInLexRange(r);
   }
 
   /** Last element in the lex range, or NONE (scanning back from the tail in listpack). */
@@ -512,8 +507,7 @@ export class RZSet {
       }
       return NONE;
     }
-    const x = this.zsl!.lastInLexRange(r);
-    return x === 0 ? NONE : x;
+    return this.zsl!.lastInLexRange(r);
   }
 
   /** ZCOUNT: elements with score in the range. */
@@ -526,10 +520,10 @@ export class RZSet {
       return n;
     }
     const zsl = this.zsl!;
-    if (zsl.firstInRange(r) === 0) return 0;
-    let count = zsl.length - (zsl.foundRank - 1);
-    if (zsl.lastInRange(r) !== 0) count -= zsl.length - zsl.foundRank;
-    return count;
+    if (zsl.firstInRange(r) === NONE) return 0;
+    const first = zsl.foundRank;
+    zsl.lastInRange(r);
+    return zsl.foundRank - first + 1;
   }
 
   /** ZLEXCOUNT: elements in the lex range. */
@@ -543,10 +537,10 @@ export class RZSet {
       return n;
     }
     const zsl = this.zsl!;
-    if (zsl.firstInLexRange(r) === 0) return 0;
-    let count = zsl.length - (zsl.foundRank - 1);
-    if (zsl.lastInLexRange(r) !== 0) count -= zsl.length - zsl.foundRank;
-    return count;
+    if (zsl.firstInLexRange(r) === NONE) return 0;
+    const first = zsl.foundRank;
+    zsl.lastInLexRange(r);
+    return zsl.foundRank - first + 1;
   }
 
   // ---- range deletion ---------------------------------------------------------------------
@@ -559,8 +553,7 @@ export class RZSet {
       this.lpDelete(start, n);
       return n;
     }
-    const dict = this.dict!;
-    return this.zsl!.deleteRangeByRank(start + 1, end + 1, (m) => dict.delete(m));
+    return this.removeRun(this.zsl!.byRank(start), end - start + 1);
   }
 
   deleteRangeByScore(r: ScoreRange): number {
@@ -573,8 +566,12 @@ export class RZSet {
       this.lpDelete(first, end - first);
       return end - first;
     }
-    const dict = this.dict!;
-    return this.zsl!.deleteRangeByScore(r, (m) => dict.delete(m));
+    const zsl = this.zsl!;
+    const first = zsl.firstInRange(r);
+    if (first === NONE) return 0;
+    const from = zsl.foundRank;
+    zsl.lastInRange(r);
+    return this.removeRun(first, zsl.foundRank - from + 1);
   }
 
   deleteRangeByLex(r: LexRange): number {
@@ -587,8 +584,33 @@ export class RZSet {
       this.lpDelete(first, end - first);
       return end - first;
     }
+    const zsl = this.zsl!;
+    const first = zsl.firstInLexRange(r);
+    if (first === NONE) return 0;
+    const from = zsl.foundRank;
+    zsl.lastInLexRange(r);
+    return this.removeRun(first, zsl.foundRank - from + 1);
+  }
+
+  /**
+   * Removes n consecutive elements from tree slot `first` on (skiplist encoding). The ids are
+   * gathered first: a removal moves the others' slots. O(n log N), where Redis's range
+   * deletes are O(log N + n).
+   */
+  private removeRun(first: number, n: number): number {
+    const zsl = this.zsl!;
     const dict = this.dict!;
-    return this.zsl!.deleteRangeByLex(r, (m) => dict.delete(m));
+    const ids = new Array<number>(n);
+    let x = first;
+    for (let k = 0; k < n; k++) {
+      ids[k] = zsl.lid[x]!;
+      x = zsl.next(x);
+    }
+    for (let k = 0; k < n; k++) {
+      dict.delete(zsl.member[ids[k]!]!);
+      zsl.remove(ids[k]!);
+    }
+    return n;
   }
 
   // ---- sampling and scanning --------------------------------------------------------------
@@ -629,8 +651,8 @@ export class RZSet {
     const zsl = this.zsl!;
     zsl.check();
     if (this.dict!.size !== zsl.length) throw new Error('dict and skiplist sizes differ');
-    for (let x = zsl.first; x !== 0; x = zsl.fwd0[x]!) {
-      if (this.dict!.get(zsl.member[x]!) !== x) throw new Error('dict entry does not point at its node');
+    for (let x = zsl.first(); x !== NONE; x = zsl.next(x)) {
+      if (this.dict!.get(zsl.memberAt(x)) !== zsl.lid[x]) throw new Error('dict entry does not point at its member id');
     }
   }
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NONE, RZSet, ZADD_ADDED, ZADD_GT, ZADD_INCR, ZADD_LT, ZADD_NAN, ZADD_NOP, ZADD_NX, ZADD_UPDATED, ZADD_XX, type LexRange, type ScoreRange } from '../../../src/types/zset.js';
-import { SkipList } from '../../../src/types/skiplist.js';
 import { limits } from '../../../src/types/limits.js';
 import { mulberry32 as rng } from '../../helpers/random.js';
 
@@ -364,31 +363,4 @@ test('randomCursor reaches every element', () => {
   const seen = new Set<string>();
   for (let i = 0; i < 2000; i++) seen.add(z.memberAt(z.randomCursor()));
   assert.equal(seen.size, 20);
-});
-
-test('skiplist spans stay right through many inserts, score moves and deletes', () => {
-  const rand = rng(42);
-  const sl = new SkipList(4);
-  const scores = new Map<string, number>();
-  for (let i = 0; i < 5000; i++) {
-    const m = 'k' + Math.floor(rand() * 700);
-    const s = Math.floor(rand() * 100);
-    const cur = scores.get(m);
-    if (cur === undefined) sl.insert(s, m);
-    else if (rand() < 0.5) sl.updateScore(cur, m, s);
-    else {
-      assert.ok(sl.delete(cur, m));
-      scores.delete(m);
-      continue;
-    }
-    scores.set(m, s);
-  }
-  sl.check();
-  const order = [...scores.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
-  order.forEach(([m, s], i) => {
-    assert.equal(sl.getRank(s, m), i + 1);
-    assert.equal(sl.member[sl.byRank(i + 1)], m);
-  });
-  assert.equal(sl.byRank(order.length + 1), 0);
-  assert.equal(sl.getRank(-1, 'nope'), 0);
 });
