@@ -3,7 +3,7 @@
  * lower-case name. COMMAND, the dispatcher's checks and ACL categories all read it.
  */
 
-import type { CommandSpec } from './types.js';
+import { traitsOf, type CommandSpec } from './types.js';
 import { commands as connection } from './connection.js';
 import { commands as server } from './server.js';
 import { commands as generic } from './generic.js';
@@ -44,6 +44,8 @@ export const COMMANDS = new Map<string, CommandSpec>();
 for (const c of ALL_COMMANDS) {
   if (COMMANDS.has(c.name)) throw new Error(`command ${c.name} registered twice`);
   COMMANDS.set(c.name, c);
+  c.traits = traitsOf(c);
+  for (const s of c.subcommands ?? []) s.traits = traitsOf(s);
 }
 
 /** Finds the subcommand spec of a container command, or undefined. */

@@ -90,6 +90,47 @@ export interface CommandSpec {
   readonly getKeys?: (argv: readonly string[]) => number[];
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandSpec[];
+  /** The flags the dispatcher tests on every call, as Trait bits (set by the command table). */
+  traits?: number;
+}
+
+/** Bits of `CommandSpec.traits`: flags the dispatcher tests per call, without array scans. */
+export const Trait = {
+  write: 1,
+  readonly: 2,
+  noAuth: 4,
+  noMulti: 8,
+  mayReplicate: 16,
+  skipMonitor: 32,
+  admin: 64,
+  protected: 128,
+  skipSlowlog: 256,
+  /** A container's subcommand (`config|get`): handlers' arguments start after its name. */
+  subcommand: 512,
+} as const;
+
+/** A spec's Trait bits, from its flags and name. */
+export function traitsOf(spec: CommandSpec): number {
+  const f = spec.flags;
+  let t = 0;
+  if (f.includes('write')) t |= Trait.write;
+  if (f.includes('readonly')) t |= Trait.readonly;
+  if (f.includes('no_auth')) t |= Trait.noAuth;
+  if (f.includes('no_multi')) t |= Trait.noMulti;
+  if (f.includes('may_replicate')) t |= Trait.mayReplicate;
+  if (f.includes('skip_monitor')) t |= Trait.skipMonitor;
+  if (f.includes('admin')) t |= Trait.admin;
+  if (f.includes('protected')) t |= Trait.protected;
+  if (f.includes('skip_slowlog')) t |= Trait.skipSlowlog;
+  if (spec.name.includes('|')) t |= Trait.subcommand;
+  return t;
+}
+
+/** The spec's Trait bits, computing them on first use for specs made outside the table. */
+export function traits(spec: CommandSpec): number {
+  let t = spec.traits;
+  if (t === undefined) t = spec.traits = traitsOf(spec);
+  return t;
 }
 
 /**

@@ -66,8 +66,9 @@ export class RequestParser {
   /** A large bulk argument being filled as its bytes arrive. */
   private big: Buffer | null = null;
   private bigFill = 0;
-  /** The last command name read (see next). */
+  /** The last command name read, and the last first argument (see next). */
   private lastName = '';
+  private lastKey = '';
 
   constructor(private readonly opts: ParserOptions) {}
 
@@ -186,14 +187,28 @@ export class RequestParser {
           return null;
         }
         const len = this.bulkLen;
-        if (this.argN === 0 && len === this.lastName.length && sameBytes(buf, this.pos, this.lastName)) {
+        const n = this.argN;
+        if (n === 0 && len === this.lastName.length && sameBytes(buf, this.pos, this.lastName)) {
           // The command name as the previous command spelled it: pipelines mostly repeat one
           // command, so its string is reused (no slice, and the command lookup then meets the
           // very string it remembered).
           this.args[this.argN++] = this.lastName;
+        } else if (
+          n === 1 &&
+          len === this.lastKey.length &&
+          len > 0 &&
+          buf[this.pos + len - 1] === this.lastKey.charCodeAt(len - 1) &&
+          sameBytes(buf, this.pos, this.lastKey)
+        ) {
+          // The first argument (usually the key) as the previous command had it: a pipeline
+          // working on one key (LPUSH, HSET, INCR on a counter) slices it once, and the
+          // keyspace lookup compares the very same string. Keys that differ mostly differ in
+          // their last byte, which is compared first.
+          this.args[this.argN++] = this.lastKey;
         } else {
           const arg = (buf as Latin1Buffer).latin1Slice(this.pos, this.pos + len);
-          if (this.argN === 0 && len <= 32) this.lastName = arg;
+          if (n === 0 && len <= 32) this.lastName = arg;
+          else if (n === 1 && len <= 64) this.lastKey = arg;
           this.args[this.argN++] = arg;
         }
         this.pos += len + 2;

@@ -25,10 +25,6 @@ const KEEP_CAPACITY = 64 * 1024;
 /** Longest string written by a JS loop; longer ones go through one native copy. */
 const SHORT_STRING = 32;
 
-/** Decimal text of small non-negative integers, made once (counts, lengths, small replies). */
-const SMALL_INTS: string[] = [];
-for (let n = 0; n < 1024; n++) SMALL_INTS.push(String(n));
-
 const EMPTY = Buffer.alloc(0) as Latin1Buffer;
 
 export class Reply {
@@ -77,15 +73,26 @@ export class Reply {
     this.len = o;
   }
 
-  /** Appends a one-byte type marker, the decimal n and CRLF (`*3`, `:42`, `$5`...). */
+  /** Appends a one-byte type marker, the decimal integer n and CRLF (`*3`, `:42`, `$5`...). */
   private line(marker: number, n: number): void {
     const b = this.room(24);
     let o = this.len;
     b[o++] = marker;
     if (n >= 0 && n < 10) {
       b[o++] = 48 + n;
+    } else if (n >= 0 && n <= 0x7fffffff) {
+      // Digits right to left after counting them: no string made.
+      let digits = 1;
+      for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
+      let v = n;
+      for (let i = o + digits - 1; i >= o; i--) {
+        const q = (v / 10) | 0;
+        b[i] = 48 + v - q * 10;
+        v = q;
+      }
+      o += digits;
     } else {
-      const d = n >= 0 && n < 1024 ? SMALL_INTS[n]! : String(n);
+      const d = String(n);
       for (let i = 0; i < d.length; i++) b[o + i] = d.charCodeAt(i);
       o += d.length;
     }

@@ -11,7 +11,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { COMMANDS, findSubcommand } from '../commands/index.js';
-import type { CommandSpec } from '../commands/types.js';
+import { Trait, traits, type CommandSpec } from '../commands/types.js';
 import { quoteArg } from '../config/parse.js';
 import { E, ReplyError } from '../protocol/errors.js';
 import type { Client } from './client.js';
@@ -99,9 +99,9 @@ export function allowProtected(setting: string, c: Client): boolean {
 
 /** Whether a command may change the dataset or the replication stream (what CLIENT PAUSE WRITE holds). */
 export function mayReplicate(spec: CommandSpec, c: Client): boolean {
-  if (spec.flags.includes('write') || spec.flags.includes('may_replicate')) return true;
+  if (traits(spec) & (Trait.write | Trait.mayReplicate)) return true;
   if (spec.name === 'exec' && c.multi !== null) {
-    for (const q of c.multi.queue) if (q.spec.flags.includes('write') || q.spec.flags.includes('may_replicate')) return true;
+    for (const q of c.multi.queue) if (traits(q.spec) & (Trait.write | Trait.mayReplicate)) return true;
   }
   return false;
 }
@@ -135,12 +135,13 @@ function processCommand(server: Server, c: Client, argv: string[]): void {
     return;
   }
   const spec = found;
+  const t = traits(spec);
   c.lastCommand = spec.name;
   if (!arityOk(spec, argv.length)) {
     reject(server, c, E.wrongArity(spec.name), spec, argv);
     return;
   }
-  if (spec.name === 'debug' && spec.flags.includes('protected') && !allowProtected(server.config.str('enable-debug-command'), c)) {
+  if (t & Trait.protected && spec.name === 'debug' && !allowProtected(server.config.str('enable-debug-command'), c)) {
     reject(
       server, c,
       'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
@@ -148,17 +149,17 @@ function processCommand(server: Server, c: Client, argv: string[]): void {
     );
     return;
   }
-  if (c.authRequired() && !spec.flags.includes('no_auth')) {
+  if (!(t & Trait.noAuth) && c.authRequired()) {
     reject(server, c, E.noAuth, spec, argv);
     return;
   }
-  if (c.multi !== null && spec.flags.includes('no_multi')) {
+  if (c.multi !== null && t & Trait.noMulti) {
     reject(server, c, E.noMulti, spec, argv);
     return;
   }
   // Refusals of writes (MISCONF after a failed save, ...). Redis refuses PING too, and an
   // EXEC whose transaction holds writes.
-  const isWrite = spec.flags.includes('write') || (spec.name === 'exec' && c.multi !== null && c.multi.queue.some((q) => q.spec.flags.includes('write')));
+  const isWrite = (t & Trait.write) !== 0 || (spec.name === 'exec' && c.multi !== null && c.multi.queue.some((q) => (traits(q.spec) & Trait.write) !== 0));
   if (isWrite || spec.name === 'ping') {
     const refusal = server.writeRefusal();
     if (refusal !== null) {
@@ -178,7 +179,7 @@ function processCommand(server: Server, c: Client, argv: string[]): void {
     run = r;
   }
   // MONITOR clients are replicas to Redis: they may not touch the keyspace any more.
-  if (c.monitor && (spec.flags.includes('write') || spec.flags.includes('readonly') || spec.flags.includes('may_replicate'))) {
+  if (c.monitor && t & (Trait.write | Trait.readonly | Trait.mayReplicate)) {
     reject(server, c, "ERR Replica can't interact with the keyspace", spec, argv);
     return;
   }
@@ -241,7 +242,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   // the time between them (parsing this command) is counted to it.
   const start = server.chaining && server.clockMark >= 0 ? server.clockMark : performance.now();
   try {
-    spec.handler!(c, c.args.reset(argv, spec.name.includes('|') ? 2 : 1));
+    spec.handler!(c, c.args.reset(argv, traits(spec) & Trait.subcommand ? 2 : 1));
   } catch (e) {
     if (e instanceof ReplyError) {
       c.reply.error(e.line);
@@ -265,7 +266,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   const shown = c.redacted === null ? argv : redact(argv, c.redacted);
   // A command that blocked is logged when it is served (by the blocking manager).
   if (c.blocked === null) server.slowlogPush(c, shown, usec, spec);
-  if (server.monitors.size !== 0 && !spec.flags.includes('skip_monitor') && !spec.flags.includes('admin')) {
+  if (server.monitors.size !== 0 && !(traits(spec) & (Trait.skipMonitor | Trait.admin))) {
     feedMonitors(server, c, shown);
   }
   if (store.dirty !== dirtyBefore && !c.noPropagate) {

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { COMMANDS } from '../commands/index.js';
-import type { CommandSpec } from '../commands/types.js';
+import { Trait, traits, type CommandSpec } from '../commands/types.js';
 import { Config, findConfig } from '../config/config.js';
 import type { Aof } from '../persistence/aof/aof.js';
 import { Store } from '../store/store.js';
@@ -444,13 +444,19 @@ export class Server {
   }
 
   commandStats(name: string): CommandStat {
+    // Pipelines mostly repeat one command: its entry is remembered.
+    if (name === this.lastStatName && this.lastStat !== null) return this.lastStat;
     let s = this.cmdStats.get(name);
     if (s === undefined) {
       s = { calls: 0, usec: 0, rejected: 0, failed: 0, latency: null, latencyCount: 0 };
       this.cmdStats.set(name, s);
     }
+    this.lastStatName = name;
+    this.lastStat = s;
     return s;
   }
+  private lastStatName = '';
+  private lastStat: CommandStat | null = null;
 
   /** Records one run of a command for INFO latencystats, when latency-tracking is on. */
   recordLatency(stat: CommandStat, ns: number): void {
@@ -466,6 +472,8 @@ export class Server {
 
   resetStats(): void {
     this.cmdStats.clear();
+    this.lastStatName = '';
+    this.lastStat = null;
     this.errorStats.clear();
     this.stats.totalErrorReplies = 0;
     this.stats.totalCommands = 0;
@@ -498,7 +506,7 @@ export class Server {
 
   slowlogPush(c: Client, argv: string[], usec: number, spec: CommandSpec): void {
     const threshold = this.slowlogThreshold;
-    if (threshold < 0 || usec < threshold || spec.flags.includes('skip_slowlog')) return;
+    if (threshold < 0 || usec < threshold || traits(spec) & Trait.skipSlowlog) return;
     const max = this.config.num('slowlog-max-len');
     if (max === 0) return;
     // Redis keeps at most 32 arguments and 128 bytes per argument.

@@ -94,3 +94,12 @@ test('a repeated command name is reused, and names that differ in any byte are n
     assert.deepEqual(got, names.map((n) => [n, 'k']));
   }
 });
+
+test('a repeated first argument is reused, and keys that differ in any byte (last byte equal or not) are not confused with it', () => {
+  const keys = ['key:001', 'key:001', 'key:101', 'kex:001', 'key:001', 'key:0011', 'key:00', '', 'key:001', 'k\u00ffy:001', 'k\u00fey:001', 'x'.repeat(64), 'x'.repeat(64), 'x'.repeat(63) + 'y', 'x'.repeat(65), 'x'.repeat(65)];
+  const cmds = keys.map((k, i) => (i % 3 === 0 ? ['LPUSH', k, 'v'] : i % 3 === 1 ? ['GET', k] : ['SET', k, k]));
+  const wire = cmds.map((c) => frame(c)).join('');
+  for (const pieces of [[Buffer.from(wire, 'latin1')], [...Buffer.from(wire, 'latin1')].map((b) => Buffer.from([b]))]) {
+    assert.deepEqual(run(pieces), cmds);
+  }
+});

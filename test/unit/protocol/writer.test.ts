@@ -41,7 +41,7 @@ test('bulks falls back to plain concatenation for replies larger than the scratc
 
 test('integers, lines and nulls are encoded as RESP text in both protocols', () => {
   const r = new Reply();
-  for (const n of [0, 7, 9, 10, 1023, 1024, -1, -42, 2 ** 53 - 1, -(2 ** 53 - 1)]) r.int(n);
+  for (const n of [0, 7, 9, 10, 99, 100, 1023, 1024, 2 ** 31 - 1, 2 ** 31, -1, -42, 2 ** 53 - 1, -(2 ** 53 - 1)]) r.int(n);
   r.int(123456789012345678901234567890n);
   r.int(1.5);
   r.array(0);
@@ -57,7 +57,7 @@ test('integers, lines and nulls are encoded as RESP text in both protocols', () 
   r.error('ERR two\r\nlines');
   assert.equal(
     r.take(),
-    ':0\r\n:7\r\n:9\r\n:10\r\n:1023\r\n:1024\r\n:-1\r\n:-42\r\n:9007199254740991\r\n:-9007199254740991\r\n' +
+    ':0\r\n:7\r\n:9\r\n:10\r\n:99\r\n:100\r\n:1023\r\n:1024\r\n:2147483647\r\n:2147483648\r\n:-1\r\n:-42\r\n:9007199254740991\r\n:-9007199254740991\r\n' +
       ':123456789012345678901234567890\r\n:1.5\r\n*0\r\n*12345\r\n$-1\r\n*-1\r\n:1\r\n*4\r\n*3\r\n*4\r\n$3\r\n1.5\r\n+PONG\r\n-ERR two  lines\r\n',
   );
   assert.equal(r.length, 0);
