@@ -297,13 +297,18 @@ export class Dict<V> {
     let t = this.t;
     let i = t.find(key, h);
     if (i >= 0) {
-      t.setValue(i, value);
+      // A value equal to the stored one (same string bytes, same object, same number,
+      // telling -0 from 0) is not written: the stored copy, usually long promoted to the
+      // old generation, stays, and the new one dies young instead of being copied by the
+      // scavenger and remembered as an old-to-new pointer. Workloads that rewrite
+      // unchanged values pay a short compare.
+      if (!Object.is(t.valueAt(i), value)) t.setValue(i, value);
       return false;
     }
     for (const o of this.old) {
       i = o.find(key, h);
       if (i >= 0) {
-        o.setValue(i, value);
+        if (!Object.is(o.valueAt(i), value)) o.setValue(i, value);
         return false;
       }
     }

@@ -65,7 +65,8 @@ export class RHash {
         const n = lp.length;
         for (let i = 0; i < n; i += 2) {
           if (lp[i] === field) {
-            lp[i + 1] = value;
+            // An equal value is not written (see Dict.set).
+            if (lp[i + 1] !== value) lp[i + 1] = value;
             return false;
           }
         }
@@ -79,7 +80,7 @@ export class RHash {
     const table = this.table!;
     const pos = table.find(field);
     if (pos >= 0) {
-      table.items[pos + 1] = value;
+      if (table.items[pos + 1] !== value) table.items[pos + 1] = value;
       return false;
     }
     table.push(field, value);

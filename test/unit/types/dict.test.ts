@@ -48,6 +48,31 @@ test('set reports new keys, delete reports existing keys, size follows', () => {
   assert.equal(d.scan(0, 10, () => assert.fail('empty dict visited')), 0);
 });
 
+test('overwriting a value with an equal one keeps it; -0, 0 and NaN still replace each other', () => {
+  const d = new Dict<number | string>();
+  d.set('s', 'abc');
+  d.set('s', 'ab' + 'c'.repeat(1));
+  assert.equal(d.get('s'), 'abc');
+  d.set('s', 'abd');
+  assert.equal(d.get('s'), 'abd');
+  // Keys still in the table being drained (a resize in progress) behave the same.
+  withTuning({ stepSlots: 1 }, () => {
+    const n = new Dict<number>();
+    for (let i = 0; i < 7; i++) n.set(`k${i}`, -0);
+    assert.equal(n.stats().rehashing, true);
+    for (let i = 0; i < 7; i++) {
+      n.set(`k${i}`, 0);
+      assert.ok(Object.is(n.get(`k${i}`), 0), `k${i} holds 0`);
+      n.set(`k${i}`, -0);
+      assert.ok(Object.is(n.get(`k${i}`), -0), `k${i} holds -0`);
+      n.set(`k${i}`, NaN);
+      assert.ok(Number.isNaN(n.get(`k${i}`)), `k${i} holds NaN`);
+      n.set(`k${i}`, 1);
+      assert.equal(n.get(`k${i}`), 1);
+    }
+  });
+});
+
 test('random operations match a Map through many grows and shrinks (model-based)', () => {
   for (const tuning of [{ maxLoad: 0.5, minLoad: 0.25, stepSlots: 1 }, { maxLoad: 0.95, minLoad: 0.1, stepSlots: 2 }, {}]) {
     withTuning(tuning, () => {
