@@ -235,7 +235,7 @@ export class Client {
     const server = this.server;
     const outer = server.chaining;
     server.chaining = true;
-    server.clockMark = -1;
+    server.clockMark[0] = -1;
     try {
       while (!this.closed && !this.closeAfterReply && this.blocked === null && this.postponed === null) {
         let argv: string[] | null;
@@ -256,7 +256,7 @@ export class Client {
       }
     } finally {
       server.chaining = outer;
-      server.clockMark = -1;
+      server.clockMark[0] = -1;
     }
     server.schedule(this);
   }

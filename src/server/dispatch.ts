@@ -240,7 +240,8 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   errorMark = stats.totalErrorReplies;
   // Within a pipelined run the previous command's end is this one's start (see clockMark):
   // the time between them (parsing this command) is counted to it.
-  const start = server.chaining && server.clockMark >= 0 ? server.clockMark : performance.now();
+  const mark = server.clockMark;
+  const start = server.chaining && mark[0]! >= 0 ? mark[0]! : performance.now();
   try {
     spec.handler!(c, c.args.reset(argv, traits(spec) & Trait.subcommand ? 2 : 1));
   } catch (e) {
@@ -252,14 +253,15 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
     }
   }
   const end = performance.now();
-  if (server.chaining) server.clockMark = end;
+  if (server.chaining) mark[0] = end;
   const elapsed = end - start;
   const usec = Math.round(elapsed * 1000);
   const stat = server.commandStats(spec.name);
   stat.calls++;
   stat.usec += usec;
   // A command that blocked has its latency recorded when it is served.
-  if (c.blocked === null) server.recordLatency(stat, elapsed * 1e6);
+  // Whole nanoseconds, capped where the histogram ends (1 s): a small integer, passed unboxed.
+  if (c.blocked === null) server.recordLatency(stat, elapsed >= 1000 ? 1e9 : (elapsed * 1e6) | 0);
   if (stats.totalErrorReplies > errorMark) stat.failed++;
   errorMark = stats.totalErrorReplies;
   stats.totalCommands++;

@@ -153,8 +153,9 @@ export class Server {
    * While a client's pipelined commands run back to back (Client.processInput), each
    * command's end time (performance.now) doubles as the next one's start: one clock read
    * per command instead of two. -1 outside such a run: `call` reads the clock itself.
+   * Kept in a typed array: a double stored in an object field is a new heap number per store.
    */
-  clockMark = -1;
+  readonly clockMark = new Float64Array([-1]);
   /** True while Client.processInput runs a client's commands (see clockMark). */
   chaining = false;
   /** DEBUG PAUSE-CRON 1: periodic jobs are skipped. */
@@ -430,8 +431,9 @@ export class Server {
 
   /** The error line refusing writes right now, or null when writes are allowed. */
   writeRefusal(): string | null {
-    for (const g of this.writeGuards) {
-      const r = g();
+    const guards = this.writeGuards;
+    for (let i = 0; i < guards.length; i++) {
+      const r = guards[i]!();
       if (r !== null) return r;
     }
     return null;
