@@ -178,7 +178,10 @@ function zaddGeneric(c: Ctx, argv: readonly string[], flagsIn: number): void {
   let ch = false;
   let idx = 2;
   for (; idx < argv.length; idx++) {
-    const opt = argv[idx]!.toLowerCase();
+    const arg = argv[idx]!;
+    // Every option is 2-4 letters: a score (the common case) is not lower-cased to find out.
+    if (arg.length > 4 || arg.length < 2 || (arg.charCodeAt(0) | 0x20) < 0x61) break;
+    const opt = arg.toLowerCase();
     if (opt === 'nx') flags |= ZADD_NX;
     else if (opt === 'xx') flags |= ZADD_XX;
     else if (opt === 'ch') ch = true;

@@ -571,10 +571,21 @@ export class ScoreTree {
     const score = this.score[id]!;
     const member = this.member[id]!;
     const leaf = this.descend(score, member);
-    const i = this.lowerBound(leaf, score, member);
-    const slot = (leaf << this.shift) + i;
-    if (i >= this.lcount[leaf]! || this.lid[slot] !== id) throw new Error('sorted set element not found in its tree');
-    return slot;
+    // In the leaf, the first equal score, then the id among equal scores: no member strings
+    // are read (they would be a cache miss each).
+    const b = leaf << this.shift;
+    const end = b + this.lcount[leaf]!;
+    const ls = this.lscore;
+    let lo = b;
+    let hi = end;
+    while (lo < hi) {
+      const h = (lo + hi) >>> 1;
+      if (ls[h]! < score) lo = h + 1;
+      else hi = h;
+    }
+    while (lo < end && ls[lo] === score && this.lid[lo] !== id) lo++;
+    if (lo >= end || this.lid[lo] !== id) throw new Error('sorted set element not found in its tree');
+    return lo;
   }
 
   /** Removes member id (which must be present) and frees the id. */

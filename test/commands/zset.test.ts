@@ -118,6 +118,16 @@ for (const enc of ['listpack', 'skiplist']) {
       assert.equal(await c.call('ZADD', 'z', 'XX', 'GT', 'CH', 12, 'x', 100, 'nothere'), 1);
     });
 
+    test('ZADD options are case-insensitive; a score that is a word ends them', async () => {
+      await create('z', enc, 10, 'x');
+      assert.equal(await c.call('ZADD', 'z', 'xX', 'cH', 11, 'x', 1, 'no'), 1);
+      assert.equal(await c.call('ZADD', 'z', 'Incr', 'gT', 1, 'x'), '12');
+      assert.equal(await c.call('ZADD', 'z', 'nx', 'inf', 'x', '-Inf', 'y'), 1);
+      assert.deepEqual(await c.call('ZRANGE', 'z', 0, -1, 'WITHSCORES'), ['y', '-inf', 'x', '12']);
+      isErr(await c.call('ZADD', 'z', 'nxx', 1, 'x', 'y'), 'ERR value is not a valid float');
+      isErr(await c.call('ZADD', 'z', 'NX', 'X', 1, 'x'), 'ERR syntax error');
+    });
+
     test('ZADD INCR replies the new score, or null when NX/XX/GT/LT stop it', async () => {
       await create('z', enc, 1, 'a');
       assert.equal(await c.call('ZADD', 'z', 'INCR', 2.5, 'a'), '3.5');
