@@ -27,6 +27,22 @@ const SHORT_STRING = 32;
 
 const EMPTY = Buffer.alloc(0) as Latin1Buffer;
 
+/**
+ * Writes the decimal digits of n (an integer from 0 to 2^31-1) at o, right to left after
+ * counting them (no string made); returns the offset after them. b must have room.
+ */
+function putDigits(b: Buffer, o: number, n: number): number {
+  let digits = 1;
+  for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
+  let v = n;
+  for (let i = o + digits - 1; i >= o; i--) {
+    const q = (v / 10) | 0;
+    b[i] = 48 + v - q * 10;
+    v = q;
+  }
+  return o + digits;
+}
+
 export class Reply {
   /**
    * Pending output: bytes [0, len) of buf. Allocated on the first reply; `flushInto` hands
@@ -81,16 +97,7 @@ export class Reply {
     if (n >= 0 && n < 10) {
       b[o++] = 48 + n;
     } else if (n >= 0 && n <= 0x7fffffff) {
-      // Digits right to left after counting them: no string made.
-      let digits = 1;
-      for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
-      let v = n;
-      for (let i = o + digits - 1; i >= o; i--) {
-        const q = (v / 10) | 0;
-        b[i] = 48 + v - q * 10;
-        v = q;
-      }
-      o += digits;
+      o = putDigits(b, o, n);
     } else {
       const d = String(n);
       for (let i = 0; i < d.length; i++) b[o + i] = d.charCodeAt(i);
@@ -110,20 +117,10 @@ export class Reply {
 
   /** A bulk string body: `$<n>\r\n<s>\r\n`. */
   private bulkBody(s: string): void {
-    const n = s.length;
-    this.room(n + 24);
-    this.line(36, n); // '$'
-    const b = this.buf;
-    let o = this.len;
-    if (n <= SHORT_STRING) {
-      for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
-      o += n;
-    } else {
-      o += b.latin1Write(s, o, n);
-    }
-    b[o++] = 13;
-    b[o++] = 10;
-    this.len = o;
+    this.room(s.length + 24);
+    this.line(36, s.length); // '$'
+    this.str(s);
+    this.crlf();
   }
 
   ok(): void {
@@ -214,10 +211,33 @@ export class Reply {
   bulks(items: readonly string[]): void {
     const count = items.length;
     let size = 16;
-    for (let k = 0; k < count; k++) size += items[k]!.length + 16;
+    for (let k = 0; k < count; k++) size += items[k]!.length + 24;
     this.room(size);
     this.line(42, count);
-    for (let k = 0; k < count; k++) this.bulkBody(items[k]!);
+    // One tight loop over the room made above (LRANGE-sized replies are hot).
+    const b = this.buf;
+    let o = this.len;
+    for (let k = 0; k < count; k++) {
+      const s = items[k]!;
+      const n = s.length;
+      b[o++] = 36; // '$'
+      if (n < 10) {
+        b[o++] = 48 + n;
+      } else {
+        o = putDigits(b, o, n);
+      }
+      b[o++] = 13;
+      b[o++] = 10;
+      if (n <= SHORT_STRING) {
+        for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
+        o += n;
+      } else {
+        o += b.latin1Write(s, o, n);
+      }
+      b[o++] = 13;
+      b[o++] = 10;
+    }
+    this.len = o;
   }
   /** Raw protocol text, already encoded (for replies cached verbatim). */
   raw(s: string): void {
