@@ -180,13 +180,14 @@ export class RHash {
   }
 
   /**
-   * A hash of the pairs in `flat` ([f0, v0, f1, v1, ...], fields interned in place), taking
-   * the array over, with the encoding Redis's RDB loader gives it: a hashtable past
-   * hash-max-listpack-entries fields, or (with `checkLengths`, for the formats Redis loads
-   * pair by pair) when a field or value is longer than hash-max-listpack-value; else a
-   * listpack in the given order. Null when a field repeats.
+   * A hash of the pairs in `flat` ([f0, v0, f1, v1, ...], fields interned in place unless
+   * `interned` says the caller did it already), taking the array over, with the encoding
+   * Redis's RDB loader gives it: a hashtable past hash-max-listpack-entries fields, or (with
+   * `checkLengths`, for the formats Redis loads pair by pair) when a field or value is
+   * longer than hash-max-listpack-value; else a listpack in the given order. Null when a
+   * field repeats.
    */
-  static fromPairs(flat: string[], checkLengths: boolean): RHash | null {
+  static fromPairs(flat: string[], checkLengths: boolean, interned = false): RHash | null {
     const h = new RHash();
     const n = flat.length;
     let listpack = n >> 1 <= limits.hashMaxListpackEntries;
@@ -200,13 +201,13 @@ export class RHash {
       }
     }
     if (!listpack) {
-      const table = DenseTable.adopt(2, flat);
+      const table = DenseTable.adopt(2, flat, interned);
       if (table === null) return null;
       h.lp = null;
       h.table = table;
       return h;
     }
-    for (let i = 0; i < n; i += 2) flat[i] = intern(flat[i]!);
+    if (!interned) for (let i = 0; i < n; i += 2) flat[i] = intern(flat[i]!);
     if (n <= 2 * SMALL_DUP_SCAN) {
       for (let i = 2; i < n; i += 2) {
         const f = flat[i]!;

@@ -247,14 +247,14 @@ export class DenseTable {
   }
 
   /**
-   * A table holding `items` (entries of `stride` strings, keys interned in place), taking
-   * the array over; null when a key repeats. Builds the index once instead of per push (the
-   * RDB loader's bulk path).
+   * A table holding `items` (entries of `stride` strings, keys interned in place unless
+   * `interned`: the caller shared them already), taking the array over; null when a key
+   * repeats. Builds the index once instead of per push (the RDB loader's bulk path).
    */
-  static adopt(stride: 1 | 2, items: string[]): DenseTable | null {
+  static adopt(stride: 1 | 2, items: string[], interned = false): DenseTable | null {
     const t = new DenseTable(stride);
     const n = items.length;
-    for (let i = 0; i < n; i += stride) items[i] = intern(items[i]!);
+    if (!interned) for (let i = 0; i < n; i += stride) items[i] = intern(items[i]!);
     t.items = items;
     if (n < INDEX_AT * stride) {
       for (let i = stride; i < n; i += stride) {
@@ -492,8 +492,9 @@ export class RSet {
    * A set of `members` in any order (RDB's plain SET), taking the array over: an intset
    * when every member is an integer and they are at most set-max-intset-entries, else a
    * hashtable, the encoding Redis's loader ends with. Null when a member repeats.
+   * `interned`: the caller shared the members already (see DenseTable.adopt).
    */
-  static fromMembers(members: string[]): RSet | null {
+  static fromMembers(members: string[], interned = false): RSet | null {
     const s = new RSet();
     const n = members.length;
     if (n <= intsetMax() && toInt(members[0]!) !== null) {
@@ -511,7 +512,7 @@ export class RSet {
         return s;
       }
     }
-    const table = DenseTable.adopt(1, members);
+    const table = DenseTable.adopt(1, members, interned);
     if (table === null) return null;
     s.ints = null;
     s.table = table;

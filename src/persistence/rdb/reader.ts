@@ -284,13 +284,16 @@ class Input {
     return n;
   }
 
-  /** An RDB string as a latin1 JS string; `field`: a hash field name (see fieldString). */
-  string(field = false): string {
+  /**
+   * An RDB string as a latin1 JS string; `make` builds it from its bytes (fieldString for a
+   * hash field name, valueString for a hash value or set member).
+   */
+  string(make: (b: Buffer, p: number, n: number) => string = latin1String): string {
     const n = this.len();
     if (!this.isEncoded) {
       if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
       this.need(n);
-      const s = field ? fieldString(this.buf, this.pos, n) : latin1String(this.buf, this.pos, n);
+      const s = make(this.buf, this.pos, n);
       this.pos += n;
       return s;
     }
@@ -521,6 +524,16 @@ function arrayFor<T>(n: number): T[] {
   return n <= PRESIZE_MAX ? new Array<T>(n) : [];
 }
 
+/**
+ * arrayFor for scores. A separate `new Array` site on purpose: V8 remembers per allocation
+ * site which element kind its arrays ended up with, and the site shared with string arrays
+ * hands out generic arrays, where every fractional score is boxed in a 16-byte HeapNumber
+ * object of its own. From here a score array holds unboxed doubles.
+ */
+function scoreArrayFor(n: number): number[] {
+  return n <= PRESIZE_MAX ? new Array<number>(n) : [];
+}
+
 /** One validating listpack cursor for the loader (never used re-entrantly). */
 const lpReader = new ListpackReader();
 
@@ -538,7 +551,7 @@ function zsetFromListpack(input: Input, what: string): RZSet {
     r.open(input.blobBuf, input.blobStart, input.blobLen);
     const declared = r.declared;
     members = arrayFor(declared >= 0 ? declared >> 1 : PRESIZE_MAX + 1);
-    scores = arrayFor(members.length);
+    scores = scoreArrayFor(members.length);
     let i = 0;
     while (r.next()) {
       const m = r.string();
@@ -568,35 +581,51 @@ function zsetFromListpack(input: Input, what: string): RZSet {
   return z;
 }
 
-/** Slots of the field-name cache (a power of two). */
-const FIELD_SLOTS = 1024;
-/** Longest field name the cache keeps (intern's limit). */
-const FIELD_MAX = 24;
-const fieldCache: string[] = new Array<string>(FIELD_SLOTS).fill('');
+/** Slots of each short-string cache (a power of two). */
+const CACHE_SLOTS = 1024;
+/** Longest string the caches keep (intern's limit). */
+const CACHE_MAX = 24;
+/** Hash field names, interned (intern, types/set.ts). */
+const fieldCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
+/** Hash values and set members. */
+const valueCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
 /**
- * A hash field name read from buf[p, p+n): the same few names ("name", "email") recur in
- * millions of small hashes, so names are looked up by their bytes in a small direct-mapped
- * table of interned strings (intern, types/set.ts) before a string is made. A hit costs no
- * allocation and no Map lookup.
+ * A short string read from buf[p, p+n), shared with the last string of the same bytes that
+ * fell into the same slot of a small direct-mapped cache: the same few field names ("name",
+ * "email") recur in millions of small hashes, and so do many values and set members ("active",
+ * "0", a country, a tag). A hit costs no allocation, no string for the garbage collector to
+ * copy twice and no bytes in the heap; a miss costs a hash of at most 24 bytes. Field names
+ * are also interned on a miss (shared with what HSET interns), values and members are not
+ * (intern's table is small and bounded: most of them would only cost it a Map lookup).
  */
-function fieldString(b: Buffer, p: number, n: number): string {
-  if (n === 0 || n > FIELD_MAX) return latin1String(b, p, n);
+function cachedString(cache: string[], internMiss: boolean, b: Buffer, p: number, n: number): string {
+  if (n <= 1 || n > CACHE_MAX) return latin1String(b, p, n); // one-char strings are V8's own shared ones
   let h = n;
   for (let i = 0; i < n; i++) h = Math.imul(h ^ b[p + i]!, 0x01000193);
-  const slot = (h ^ (h >>> 15)) & (FIELD_SLOTS - 1);
-  const cached = fieldCache[slot]!;
+  const slot = (h ^ (h >>> 15)) & (CACHE_SLOTS - 1);
+  const cached = cache[slot]!;
   if (cached.length === n) {
     let i = 0;
     while (i < n && cached.charCodeAt(i) === b[p + i]) i++;
     if (i === n) return cached;
   }
-  const s = intern(latin1String(b, p, n));
-  fieldCache[slot] = s;
+  const s = internMiss ? intern(latin1String(b, p, n)) : latin1String(b, p, n);
+  cache[slot] = s;
   return s;
 }
 
-/** A hash listpack's field, value, field, value, ... with field names through fieldString. */
+/** A hash field name (see cachedString). */
+function fieldString(b: Buffer, p: number, n: number): string {
+  return cachedString(fieldCache, true, b, p, n);
+}
+
+/** A hash value or set member (see cachedString). */
+function valueString(b: Buffer, p: number, n: number): string {
+  return cachedString(valueCache, false, b, p, n);
+}
+
+/** A hash listpack's field, value, field, value, ... through fieldString and valueString. */
 function hashListpackItems(input: Input, what: string): string[] {
   const r = lpReader;
   try {
@@ -605,7 +634,10 @@ function hashListpackItems(input: Input, what: string): string[] {
     const out = arrayFor<string>(declared >= 0 ? declared : PRESIZE_MAX + 1);
     let i = 0;
     while (r.next()) {
-      const s = (i & 1) === 0 && !r.isInt ? fieldString(input.blobBuf, r.strStart, r.strEnd - r.strStart) : r.string();
+      let s: string;
+      if (r.isInt) s = String(r.int);
+      else if ((i & 1) === 0) s = fieldString(input.blobBuf, r.strStart, r.strEnd - r.strStart);
+      else s = valueString(input.blobBuf, r.strStart, r.strEnd - r.strStart);
       if (i < out.length) out[i] = s;
       else out.push(s);
       i++;
@@ -635,8 +667,8 @@ function loadObject(input: Input, type: number, key: string): Value {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
       const members = arrayFor<string>(n);
-      for (let i = 0; i < n; i++) members[i] = input.string();
-      const s = RSet.fromMembers(members);
+      for (let i = 0; i < n; i++) members[i] = input.string(valueString);
+      const s = RSet.fromMembers(members, true);
       if (s === null) input.fail('Duplicate set members detected');
       return s;
     }
@@ -646,7 +678,7 @@ function loadObject(input: Input, type: number, key: string): Value {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
       const members = arrayFor<string>(n);
-      const scores = arrayFor<number>(n);
+      const scores = scoreArrayFor(n);
       let maxLen = 0;
       let totalLen = 0;
       for (let i = 0; i < n; i++) {
@@ -670,10 +702,10 @@ function loadObject(input: Input, type: number, key: string): Value {
       if (n === 0) throw new EmptyKey();
       const flat = arrayFor<string>(2 * n);
       for (let i = 0; i < 2 * n; i += 2) {
-        flat[i] = input.string(true);
-        flat[i + 1] = input.string();
+        flat[i] = input.string(fieldString);
+        flat[i + 1] = input.string(valueString);
       }
-      const h = RHash.fromPairs(flat, true);
+      const h = RHash.fromPairs(flat, true, true);
       if (h === null) input.fail('Duplicate hash fields detected');
       return h;
     }
@@ -761,7 +793,7 @@ function loadObject(input: Input, type: number, key: string): Value {
       if (items.length === 0) throw new EmptyKey();
       const n = items.length >> 1;
       const members = arrayFor<string>(n);
-      const scores = arrayFor<number>(n);
+      const scores = scoreArrayFor(n);
       for (let i = 0; i < n; i++) {
         const score = scoreOf(items[2 * i + 1]!);
         if (Number.isNaN(score)) input.fail(`${what} integrity check failed: NaN score`);
@@ -780,7 +812,7 @@ function loadObject(input: Input, type: number, key: string): Value {
       const items = type === RDB_TYPE_HASH_LISTPACK ? hashListpackItems(input, what) : ziplistItems(input, what);
       checkPairs(input, items, what);
       if (items.length === 0) throw new EmptyKey();
-      const h = RHash.fromPairs(items, false);
+      const h = RHash.fromPairs(items, false, type === RDB_TYPE_HASH_LISTPACK);
       if (h === null) input.fail(`${what} integrity check failed: duplicate fields`);
       return h;
     }

@@ -376,3 +376,49 @@ test('hash field names looked up by their bytes come back right under cache coll
     }
   }
 });
+
+test('hash values and set members shared by their bytes come back right under cache collisions, and values stay independent', () => {
+  const r = rng(78);
+  // Few distinct strings, so the value cache hits often, and many of the same length, so
+  // slots collide between strings that differ in a single byte.
+  const pool: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const len = 2 + Math.floor(r() * 24);
+    let s = '';
+    for (let j = 0; j < len; j++) s += String.fromCharCode(Math.floor(r() * 256));
+    pool.push(s);
+  }
+  for (let i = 0; i < 100; i++) pool.push(`ab${String.fromCharCode(i)}`, `a${String.fromCharCode(i)}b`);
+  pool.push('', 'y', 'x'.repeat(24), 'x'.repeat(25), '12', '-7', '12x');
+  const pick = (): string => pool[Math.floor(r() * pool.length)]!;
+  const loaded: RHash[] = [];
+  for (let round = 0; round < 300; round++) {
+    const h = new RHash();
+    for (let k = 0; k < 1 + Math.floor(r() * 20); k++) h.set(`f${k}`, pick());
+    const pairs = body(T.HASH, (o) => {
+      o.len(h.size);
+      for (const [f, v] of h.entries()) {
+        o.string(f, false);
+        o.string(v, false);
+      }
+    });
+    for (const back of [roundTrip(h), decodeValue(pairs)] as RHash[]) {
+      assert.deepEqual([...back.entries()], [...h.entries()]);
+      loaded.push(back);
+    }
+    const members = new Set<string>();
+    for (let k = 0; k < 1 + Math.floor(r() * 40); k++) members.add(pick());
+    const set = decodeValue(body(T.SET, (o) => {
+      o.len(members.size);
+      for (const m of members) o.string(m, false);
+    })) as RSet;
+    assert.deepEqual(new Set(set.values()), members);
+    for (const m of members) assert.ok(set.has(m));
+    assert.equal(set.has('not-in-the-pool'), false);
+  }
+  // Hashes that share value strings are still changed one at a time.
+  const [a, b] = [loaded[0]!, loaded[1]!];
+  const before = [...b.entries()];
+  a.set('f0', 'changed');
+  assert.deepEqual([...b.entries()], before);
+});
