@@ -11,7 +11,7 @@ import type { CommandSpec, Ctx, Args } from './types.js';
 import { E, KEY1, ReplyError, err } from './types.js';
 import { RHash } from '../types/hash.js';
 import { globMatch } from '../util/glob.js';
-import { INT64_MAX, INT64_MIN, string2int, string2ll } from '../util/number.js';
+import { INT64_MAX, INT64_MIN, intString, string2int, string2ll } from '../util/number.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, parseLongDouble } from '../util/longdouble.js';
 
 /** 0 as a long double: Redis starts a missing field at 0 and adds (so -0 + 0 prints "0"). */
@@ -269,7 +269,7 @@ function hincrby(c: Ctx, args: Args): void {
     // Fast path: both fit 15 digits, so the sum is exact in a double and within int64.
     const v = string2int(old);
     if (v === null) throw new ReplyError(E.hashNotInteger);
-    result = String(v + incrSmall);
+    result = intString(v + incrSmall);
   } else if (old === undefined && incrSmall !== null) {
     result = incrArg;
   } else {

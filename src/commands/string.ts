@@ -24,7 +24,7 @@ import { E, KEY1, ReplyError, err } from './types.js';
 import type { Db } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { stringEncoding } from '../store/values.js';
-import { INT64_MAX, INT64_MIN, string2int, string2ll } from '../util/number.js';
+import { INT64_MAX, INT64_MIN, intString, string2int, string2ll } from '../util/number.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/longdouble.js';
 
 // ---------------------------------------------------------------------------------------
@@ -591,7 +591,7 @@ function incrDecr(c: Ctx, key: string, by: number | bigint): void {
     if (r > INT64_MAX || r < INT64_MIN) throw new ReplyError(E.overflow);
     result = r >= -SAFE && r <= SAFE ? Number(r) : r;
   }
-  const text = String(result);
+  const text = intString(result);
   db.set(key, text, true);
   unmarkRawString(db, key);
   c.wrote(key, 'incrby', '$');

@@ -32,6 +32,21 @@ export function string2ll(s: string): bigint | null {
   return v;
 }
 
+/** Integers below this have one shared decimal string (Redis's OBJ_SHARED_INTEGERS). */
+export const SHARED_INTEGERS = 10000;
+const sharedIntegers: string[] = [];
+for (let i = 0; i < SHARED_INTEGERS; i++) sharedIntegers.push(String(i));
+
+/**
+ * The decimal text of an integer. 0 to 9999 come from one table made at start-up, as Redis
+ * shares objects for them: counters (INCR, HINCRBY) that stay small then store a string
+ * that already lives in the old generation instead of a new one for every change.
+ */
+export function intString(n: number | bigint): string {
+  if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS && Number.isInteger(n)) return sharedIntegers[n]!;
+  return String(n);
+}
+
 /**
  * string2ll returning a JS number: exact within ±2^53, and for larger int64 values the
  * nearest double (counts, indexes and times never need more). Null when not an integer.
