@@ -38,10 +38,11 @@ export const TARGET = 0; // bytes written to the file that the next fsync must c
 export const SYNCED = 1; // bytes known durable
 export const OFF_SLOTS = 2;
 
-/** What the worker posts after each fsync: the generation it ran for, and the failure if any. */
+/** What the worker posts after each fsync: the generation it ran for, the failure if any, its duration. */
 export interface FsyncReport {
   gen: number;
   error: { code: string; message: string } | null;
+  ms: number;
 }
 
 /** What AofLog needs from an fsync thread (tests substitute a hand-driven one). */
@@ -58,8 +59,11 @@ export interface FsyncService {
   readonly synced: number;
   /** False once the thread has died; the caller then fsyncs another way. */
   readonly alive: boolean;
-  /** Called on the main thread after each fsync of the attached file (error: errno code and text). */
-  onDone: (error: NodeJS.ErrnoException | null) => void;
+  /**
+   * Called on the main thread after each fsync of the attached file (error: errno code and
+   * text; ms: how long the fdatasync took, when known).
+   */
+  onDone: (error: NodeJS.ErrnoException | null, ms?: number) => void;
   /** Ends the thread. */
   terminate(): void;
 }
@@ -70,7 +74,7 @@ export class FsyncThread implements FsyncService {
   private readonly worker: Worker;
   private gen = 0;
   alive = true;
-  onDone: (error: NodeJS.ErrnoException | null) => void = () => {};
+  onDone: (error: NodeJS.ErrnoException | null, ms?: number) => void = () => {};
 
   constructor(onDeath: (reason: string) => void) {
     this.ctl[FD] = -1;
@@ -83,7 +87,7 @@ export class FsyncThread implements FsyncService {
     this.worker.unref();
     this.worker.on('message', (r: FsyncReport) => {
       if (r.gen !== this.gen) return;
-      this.onDone(r.error === null ? null : Object.assign(new Error(r.error.message), { code: r.error.code }));
+      this.onDone(r.error === null ? null : Object.assign(new Error(r.error.message), { code: r.error.code }), r.ms);
     });
     const died = (reason: string): void => {
       if (!this.alive) return;
