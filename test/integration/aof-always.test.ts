@@ -15,8 +15,6 @@ async function alwaysServer(t: TestContext): Promise<{ amber: TestAmber; fsync: 
   t.after(() => amber.stop());
   const fsync = new ManualFsync();
   amber.server.aof!.startFsyncThread = () => fsync;
-  // Every fsync through the hand-driven thread (none inline on the main thread).
-  amber.server.aof!.inlineFsyncMs = 0;
   return { amber, fsync };
 }
 

@@ -21,7 +21,7 @@ import type { Value } from '../../store/values.js';
 import { exists, fileSize, fsyncDir, replaceFileAtomic } from './files.js';
 import { FsyncThread, type FsyncService } from './fsync-thread.js';
 import { AofLoadError, loadAofFile } from './loader.js';
-import { AofLog, errnoText, INLINE_FSYNC_MS, type FsyncPolicy } from './log.js';
+import { AofLog, errnoText, type FsyncPolicy } from './log.js';
 import { Manifest, ManifestError, parseManifest } from './manifest.js';
 import { keyCommands, selectCommand } from './rewrite.js';
 
@@ -154,15 +154,8 @@ export class Aof {
       noFsyncNow: () => this.config.bool('no-appendfsync-on-rewrite') && this.rewriting,
       log: (level: 'notice' | 'warning', msg: string) => this.server.log(level, msg),
       fsyncThread: () => this.useFsyncThread(),
-      inlineFsyncMs: () => this.inlineFsyncMs,
     };
   }
-
-  /**
-   * Under `always`, fsyncs averaging less than this run on the main thread (see AofLog);
-   * tests set 0 to drive every fsync through a hand-driven `startFsyncThread`.
-   */
-  inlineFsyncMs = INLINE_FSYNC_MS;
 
   private useFsyncThread(): FsyncService | null {
     if (this.fsyncThread === null && !this.fsyncThreadFailed) {

@@ -38,11 +38,10 @@ export const TARGET = 0; // bytes written to the file that the next fsync must c
 export const SYNCED = 1; // bytes known durable
 export const OFF_SLOTS = 2;
 
-/** What the worker posts after each fsync: the generation it ran for, the failure if any, its duration. */
+/** What the worker posts after each fsync: the generation it ran for, and the failure if any. */
 export interface FsyncReport {
   gen: number;
   error: { code: string; message: string } | null;
-  ms: number;
 }
 
 /** What AofLog needs from an fsync thread (tests substitute a hand-driven one). */
@@ -59,11 +58,8 @@ export interface FsyncService {
   readonly synced: number;
   /** False once the thread has died; the caller then fsyncs another way. */
   readonly alive: boolean;
-  /**
-   * Called on the main thread after each fsync of the attached file (error: errno code and
-   * text; ms: how long the fdatasync took, when known).
-   */
-  onDone: (error: NodeJS.ErrnoException | null, ms?: number) => void;
+  /** Called on the main thread after each fsync of the attached file (error: errno code and text). */
+  onDone: (error: NodeJS.ErrnoException | null) => void;
   /** Ends the thread. */
   terminate(): void;
 }
@@ -74,7 +70,7 @@ export class FsyncThread implements FsyncService {
   private readonly worker: Worker;
   private gen = 0;
   alive = true;
-  onDone: (error: NodeJS.ErrnoException | null, ms?: number) => void = () => {};
+  onDone: (error: NodeJS.ErrnoException | null) => void = () => {};
 
   constructor(onDeath: (reason: string) => void) {
     this.ctl[FD] = -1;
@@ -87,7 +83,7 @@ export class FsyncThread implements FsyncService {
     this.worker.unref();
     this.worker.on('message', (r: FsyncReport) => {
       if (r.gen !== this.gen) return;
-      this.onDone(r.error === null ? null : Object.assign(new Error(r.error.message), { code: r.error.code }), r.ms);
+      this.onDone(r.error === null ? null : Object.assign(new Error(r.error.message), { code: r.error.code }));
     });
     const died = (reason: string): void => {
       if (!this.alive) return;

@@ -30,16 +30,15 @@ for (;;) {
     if (fd >= 0 && target > Atomics.load(offs, SYNCED)) {
       const retry = Atomics.load(ctl, RETRY);
       let report: FsyncReport;
-      const t0 = performance.now();
       try {
         fs.fdatasyncSync(fd);
         Atomics.store(offs, SYNCED, target);
         failed = null;
-        report = { gen, error: null, ms: performance.now() - t0 };
+        report = { gen, error: null };
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         failed = { retry, gen };
-        report = { gen, error: { code: err.code ?? 'EIO', message: err.message }, ms: performance.now() - t0 };
+        report = { gen, error: { code: err.code ?? 'EIO', message: err.message } };
       }
       Atomics.store(ctl, BUSY, 0);
       Atomics.notify(ctl, BUSY);

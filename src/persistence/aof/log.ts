@@ -5,14 +5,11 @@
  * RESP straight into its bytes; once per event-loop turn `flush` writes the buffer with one
  * write (Redis's flushAppendOnlyFile).
  *
- * - `always`: after the write, the data is fsynced before any reply of this turn leaves
- *   (group commit: one fsync per turn). While the disk is quick the fdatasync runs right
- *   there, as Redis runs it. When fsyncs get slow, the log's fsync thread (fsync-thread.ts) is
- *   asked to cover the write instead, and `durable()` gives the promise the server's reply
- *   gate waits on: no reply leaves before the writes that preceded it are on disk. Commands
- *   keep being read, executed and written while that fsync runs; the thread starts the next
- *   fsync as soon as the previous one returns, covering everything written by then (one
- *   fsync in flight).
+ * - `always`: after the write, the log's fsync thread (fsync-thread.ts) is asked to cover
+ *   it, and `durable()` gives the promise the server's reply gate waits on: no reply leaves
+ *   before the writes that preceded it are on disk. Commands keep being read, executed and
+ *   written while an fsync runs; the thread starts the next fsync as soon as the previous one
+ *   returns, covering everything written by then (group commit, one fsync in flight).
  * - `everysec`: an fsync runs on libuv's thread pool at most once a second. If one is still
  *   running, the write is postponed up to 2 s, then written anyway and counted in
  *   `aof_delayed_fsync`, as Redis does.
@@ -30,15 +27,6 @@ import type { FsyncService } from './fsync-thread.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
-/**
- * Under `always`, fsyncs run on the main thread while they average less than this (ms);
- * above it they go to the fsync thread. Clients that wait for their replies (most do) gain
- * nothing from the thread while the fsync runs, and the hand-offs to and from it add to
- * every turn; it pays when the disk is slow enough that other work arriving meanwhile
- * matters. A quick fdatasync takes 0.1-0.2 ms on this project's test machines.
- */
-export const INLINE_FSYNC_MS = 1;
-
 export class AofLog {
   private readonly buf = new ByteQueue();
   /** Database the log last SELECTed (-1: the next command writes a SELECT). */
@@ -53,8 +41,6 @@ export class AofLog {
   private thread: FsyncService | null = null;
   /** The largest offset the thread was asked to cover. */
   private requested = 0;
-  /** Recent average fsync duration, ms (see syncAlways). */
-  private fsyncAvgMs = 0;
   /** The last write failed / the last fsync failed (either refuses writes). */
   private writeFailed = false;
   private fsyncFailed = false;
@@ -77,8 +63,6 @@ export class AofLog {
       log: (level: 'notice' | 'warning', msg: string) => void;
       /** The fsync thread for `always`, or null when there is none (the thread pool is used). */
       fsyncThread: () => FsyncService | null;
-      /** Fsyncs averaging less than this run inline under `always` (INLINE_FSYNC_MS; 0: never). */
-      inlineFsyncMs: () => number;
     },
   ) {
     this.incrSize = startSize;
@@ -185,19 +169,9 @@ export class AofLog {
     this.flush();
   }
 
-  /**
-   * `always`: makes everything written durable. While fsyncs are quick (the recent average
-   * under INLINE_FSYNC_MS) and none is in flight, the fsync runs right here, as Redis runs
-   * it in beforeSleep: the replies then leave in this same turn, with no round trip through
-   * another thread. A slow disk moves the fsyncs to the fsync thread (the thread pool
-   * without one), so the server keeps executing commands while the disk works.
-   */
+  /** `always`: asks the fsync thread to cover everything written (the thread pool without one). */
   private syncAlways(): void {
     if (this.closed || this.opts.noFsyncNow()) return;
-    if (this.fsyncAvgMs < this.opts.inlineFsyncMs() && !this.fsyncRunning && (this.thread === null || this.requested <= this.thread.synced)) {
-      this.syncInline();
-      return;
-    }
     if (this.thread !== null && !this.thread.alive) this.thread = null;
     if (this.thread === null) {
       const t = this.opts.fsyncThread();
@@ -206,7 +180,7 @@ export class AofLog {
         return;
       }
       t.attach(this.fd, this.syncedSize);
-      t.onDone = (err, ms) => this.threadDone(err, ms);
+      t.onDone = (err) => this.threadDone(err);
       this.thread = t;
       this.requested = this.syncedSize;
     }
@@ -216,38 +190,9 @@ export class AofLog {
     }
   }
 
-  /** `always`, quick disk: fdatasync on the main thread, timed. */
-  private syncInline(): void {
-    const target = this.incrSize;
-    const t0 = performance.now();
-    try {
-      fs.fdatasyncSync(this.fd);
-    } catch (e) {
-      this.fsyncError(e as NodeJS.ErrnoException);
-      return;
-    } finally {
-      this.noteFsyncMs(performance.now() - t0);
-    }
-    this.lastFsyncMs = Date.now();
-    this.fsyncOk();
-    if (target > this.syncedSize) this.syncedSize = target;
-    this.release();
-  }
-
-  /**
-   * Folds one fsync's duration into the recent average that picks inline or threaded fsyncs.
-   * A sample counts for at most 4x the threshold: one stall of the disk moves the next few
-   * fsyncs to the thread, not the next hundred.
-   */
-  private noteFsyncMs(ms: number): void {
-    const sample = Math.min(ms, 4 * this.opts.inlineFsyncMs());
-    this.fsyncAvgMs = this.fsyncAvgMs * 0.75 + sample * 0.25;
-  }
-
   /** The fsync thread finished an fsync of this file. */
-  private threadDone(err: NodeJS.ErrnoException | null, ms?: number): void {
+  private threadDone(err: NodeJS.ErrnoException | null): void {
     if (this.closed) return;
-    if (ms !== undefined) this.noteFsyncMs(ms);
     if (err !== null) {
       this.fsyncError(err);
       return;

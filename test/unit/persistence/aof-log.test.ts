@@ -14,8 +14,7 @@ function tempFile(): { file: string; fd: number; done(): void } {
   return { file, fd, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A log whose `always` fsyncs all go to `thread` (inlineMs 0), unless inlineMs says otherwise. */
-function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always', timestamps = false, inlineMs = 0) {
+function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always', timestamps = false) {
   const logged: string[] = [];
   const log = new AofLog(fd, 'appendonly.aof.1.incr.aof', 0, {
     policy: () => policy,
@@ -23,7 +22,6 @@ function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 
     noFsyncNow: () => false,
     log: (_level, msg) => logged.push(msg),
     fsyncThread: () => thread,
-    inlineFsyncMs: () => inlineMs,
   });
   return { log, logged };
 }
@@ -260,48 +258,4 @@ test('the fsync thread fsyncs what was written, reports it, and switches files',
     f.done();
     g.done();
   }
-});
-
-test('always: quick fsyncs run inline (replies need not wait); slow ones, or one in flight, go to the thread', async () => {
-  const f = tempFile();
-  const fsync = new ManualFsync();
-  let inlineMs = 1e-9; // any real fdatasync takes longer: the first one inline, then the thread
-  const logged: string[] = [];
-  const log = new AofLog(f.fd, 'appendonly.aof.1.incr.aof', 0, {
-    policy: () => 'always',
-    timestamps: () => false,
-    noFsyncNow: () => false,
-    log: (_level, msg) => logged.push(msg),
-    fsyncThread: () => fsync,
-    inlineFsyncMs: () => inlineMs,
-  });
-  log.feed(0, ['SET', 'a', '1']);
-  log.flush();
-  assert.equal(log.durable(), null, 'fsynced inline: nothing to wait for');
-  assert.deepEqual(fsync.requests, [], 'the thread was not asked');
-  // That fsync took longer than the threshold: the next one goes to the thread.
-  log.feed(0, ['SET', 'b', '2']);
-  log.flush();
-  const size = fs.statSync(f.file).size;
-  assert.deepEqual(fsync.requests, [size]);
-  const second = tracked(log.durable());
-  // However quick fsyncs look now, none runs inline while the thread has one in flight:
-  // the replies of this turn must not overtake the previous turn's.
-  inlineMs = 1000;
-  log.feed(0, ['SET', 'c', '3']);
-  log.flush();
-  const size3 = fs.statSync(f.file).size;
-  assert.deepEqual(fsync.requests, [size, size3]);
-  const third = tracked(log.durable());
-  fsync.complete();
-  await settle();
-  assert.equal(second.done && third.done, true);
-  // The thread is idle and fsyncs look quick again: inline.
-  log.feed(0, ['SET', 'd', '4']);
-  log.flush();
-  assert.equal(log.durable(), null);
-  assert.deepEqual(fsync.requests, [size, size3], 'no new thread request');
-  assert.deepEqual(logged, []);
-  log.close();
-  f.done();
 });
