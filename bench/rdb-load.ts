@@ -6,7 +6,8 @@
  * wall time, the process CPU (all threads: main plus V8's GC helpers) and the main thread's
  * CPU, V8's heap and RSS after the load. Not a test; figures only.
  *
- *   --settle N      measure heap and RSS N seconds after the load instead of right after it
+ *   --settle N      also report CPU (GC work left by the load included), heap and RSS
+ *                   N seconds after the load
  *   --child <file> <settle>  (internal) one load in this process
  */
 
@@ -47,15 +48,19 @@ async function child(file: string, settle: number): Promise<void> {
   const main = mainThreadCpuMs() - main0;
   let keys = 0;
   for (const db of server.store.dbs) keys += db.dict.size;
-  let heap = process.memoryUsage();
-  // --settle N: report RSS again after N seconds idle (V8's memory reducer runs by then).
+  const ms = (c: NodeJS.CpuUsage): number => Math.round((c.user + c.system) / 1000);
+  const row: Record<string, number> = { keys, wall: Math.round(wall), cpu: ms(cpu), main: Math.round(main) };
+  // --settle N: wait N seconds idle, then report the CPU spent since the load began (GC work
+  // the load left behind included) and the memory then (V8's memory reducer has run).
   if (settle > 0) {
     await new Promise((r) => setTimeout(r, settle * 1000));
-    heap = process.memoryUsage();
+    row.cpuSettled = ms(process.cpuUsage(cpu0));
+    row.mainSettled = Math.round(mainThreadCpuMs() - main0);
   }
-  process.stdout.write(
-    JSON.stringify({ keys, wall: Math.round(wall), cpu: Math.round((cpu.user + cpu.system) / 1000), main: Math.round(main), heapMB: Math.round(heap.heapUsed / 1048576), rssMB: Math.round(heap.rss / 1048576) }) + '\n',
-  );
+  const heap = process.memoryUsage();
+  row.heapMB = Math.round(heap.heapUsed / 1048576);
+  row.rssMB = Math.round(heap.rss / 1048576);
+  process.stdout.write(JSON.stringify(row) + '\n');
   process.exit(0);
 }
 
@@ -68,7 +73,8 @@ function parent(file: string, runs: number, settle: number): void {
     rows.push(row);
     console.log(JSON.stringify(row));
   }
-  for (const k of ['wall', 'cpu', 'main']) {
+  for (const k of ['wall', 'cpu', 'main', 'cpuSettled', 'mainSettled']) {
+    if (rows[0]![k] === undefined) continue;
     const v = rows.map((r) => r[k]!).sort((a, b) => a - b);
     console.log(`${k}: best ${v[0]} ms, median ${v[v.length >> 1]} ms`);
   }
