@@ -71,6 +71,19 @@ async function main(): Promise<void> {
   }
   if (config.bool('daemonize')) early('#', 'daemonize yes is not supported: running in the foreground');
 
+  // Signal handlers go in before the server starts listening (as Redis's initServer sets
+  // them up first): a SIGTERM that arrives right after the ready line must shut down cleanly,
+  // not kill the process with the default action. One that arrives while starting waits for
+  // the start to finish.
+  let stopping = false;
+  let earlySignal: 'SIGTERM' | 'SIGINT' | null = null;
+  let stop = (signal: 'SIGTERM' | 'SIGINT'): void => {
+    if (earlySignal !== null) process.exit(1); // a second one: "You insist"
+    earlySignal = signal;
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
   let amber;
   try {
     amber = await startWithConfig(config, { logger });
@@ -100,8 +113,7 @@ async function main(): Promise<void> {
     process.exit(0);
   });
 
-  let stopping = false;
-  const stop = (signal: 'SIGTERM' | 'SIGINT'): void => {
+  stop = (signal: 'SIGTERM' | 'SIGINT'): void => {
     if (stopping) {
       server.log('warning', 'You insist... exiting now.');
       process.exit(1);
@@ -117,8 +129,7 @@ async function main(): Promise<void> {
       server.log('warning', `${signal} received but errors trying to shut down the server, check the logs for more information (${(e as Error).message})`);
     });
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (earlySignal !== null) stop(earlySignal);
 }
 
 void main();

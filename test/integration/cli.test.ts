@@ -119,6 +119,22 @@ describe('amber-server', () => {
     assert.match(s.output(), /ready to exit, bye bye/);
   });
 
+  test('SIGTERM sent the moment the ready line appears still shuts down cleanly (handlers are in place first)', async () => {
+    // Before the fix about a third of these ended by the default SIGTERM action (no exit code).
+    for (let i = 0; i < 8; i++) {
+      const proc = spawn(process.execPath, [CLI, '--port', '0', '--save', '', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let sent = false;
+      proc.stdout!.on('data', (d) => {
+        if (!sent && String(d).includes('Ready to accept connections')) {
+          sent = true;
+          proc.kill('SIGTERM');
+        }
+      });
+      const [code, signal] = await new Promise<[number | null, string | null]>((r) => proc.once('exit', (c, sig) => r([c, sig])));
+      assert.deepEqual([code, signal], [0, null], `run ${i}`);
+    }
+  });
+
   test('SHUTDOWN from a client ends the process', async () => {
     const s = await startCli(['--save', ''], dir);
     const c = await TestClient.connect(s.port);
