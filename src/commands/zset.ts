@@ -830,8 +830,7 @@ export function genericZpop(c: Ctx, keys: readonly string[], max: boolean, emitK
   }
   if (count === -1) count = 1;
   const llen = z.size;
-  let n = count > llen ? llen : count;
-  const popped = n;
+  const n = count > llen ? llen : count;
   if (!nested && !emitKey) reply.array(n * 2);
   else if (nested && !emitKey) reply.array(n);
   else if (!nested && emitKey) {
@@ -842,19 +841,21 @@ export function genericZpop(c: Ctx, keys: readonly string[], max: boolean, emitK
     reply.bulk(key);
     reply.array(n);
   }
-  while (n-- > 0) {
-    const cur = max ? z.seekRank(z.size - 1) : z.seekRank(0);
-    const member = z.memberAt(cur);
-    const score = z.scoreAt(cur);
-    z.remove(member);
+  // The popped elements are a run at one end: reply while walking it, then remove it whole
+  // (O(log N + n) in the tree, where one removal at a time is O(n log N)).
+  let cur = max ? z.seekRank(llen - 1) : z.seekRank(0);
+  for (let k = 0; k < n; k++) {
     if (nested) reply.array(2);
-    reply.bulk(member);
-    reply.double(score);
+    reply.bulk(z.memberAt(cur));
+    reply.double(z.scoreAt(cur));
+    cur = max ? z.prev(cur) : z.next(cur);
   }
+  if (max) z.deleteRangeByRank(llen - n, llen - 1);
+  else z.deleteRangeByRank(0, n - 1);
   const removed = dropIfEmpty(c, key, z);
-  wroteMany(c, key, max ? 'zpopmax' : 'zpopmin', 'z', popped);
+  wroteMany(c, key, max ? 'zpopmax' : 'zpopmin', 'z', n);
   if (removed) delEvent(c, key);
-  return [key, popped];
+  return [key, n];
 }
 
 function zpopMinMax(c: Ctx, argv: readonly string[], max: boolean): void {

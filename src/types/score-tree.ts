@@ -751,6 +751,308 @@ export class ScoreTree {
     this.dropNode(right);
   }
 
+  // ---- range removal --------------------------------------------------------------------
+
+  /**
+   * Removes the n elements from 0-based rank `from` on, calling forget(id, member) for each
+   * (in rank order, after the tree is whole again and before the id is freed): Redis's
+   * zslDeleteRangeByRank, and by score or lex once the ranks of the ends are known.
+   *
+   * O(log N + n): one descent to each end of the run; leaves and whole subtrees between
+   * them are dropped as they are, the two boundary leaves are trimmed, and only nodes on the
+   * two boundary paths change size or shape (forget is called n times, as Redis frees n
+   * nodes). forget must not touch the tree.
+   */
+  removeRange(from: number, n: number, forget: (id: number, member: string) => void): void {
+    if (n <= 0) return;
+    if (from < 0 || from + n > this.length) throw new Error('sorted set range out of bounds');
+    const ids: number[] = [];
+    if (n === this.length) {
+      for (let leaf = this.head; leaf !== NIL; leaf = this.lnext[leaf]!) this.pushIds(leaf, 0, this.lcount[leaf]!, ids);
+      this.reset();
+    } else if (this.depth === 0) this.cutLeaf(this.root, from, from + n, ids);
+    else {
+      this.cutNode(this.root, 0, from, from + n, ids);
+      // A root with a single child gives way to it.
+      while (this.depth > 0 && this.kcount[this.root] === 1) {
+        const old = this.root;
+        this.root = this.kchild[old << this.shift]!;
+        this.dropNode(old);
+        this.depth--;
+      }
+    }
+    this.length -= n;
+    const member = this.member;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      forget(id, member[id]!);
+      member[id] = undefined;
+      this.freeIds.push(id);
+    }
+  }
+
+  private pushIds(leaf: number, lo: number, hi: number, ids: number[]): void {
+    const b = leaf << this.shift;
+    for (let k = b + lo; k < b + hi; k++) ids.push(this.lid[k]!);
+  }
+
+  /** Removes slots lo..hi-1 of a leaf (some stay), their ids going to `ids`. */
+  private cutLeaf(leaf: number, lo: number, hi: number, ids: number[]): void {
+    this.pushIds(leaf, lo, hi, ids);
+    const b = leaf << this.shift;
+    const count = this.lcount[leaf]!;
+    const ls = this.lscore;
+    const li = this.lid;
+    const gap = hi - lo;
+    for (let k = b + hi; k < b + count; k++) {
+      ls[k - gap] = ls[k]!;
+      li[k - gap] = li[k]!;
+    }
+    this.lcount[leaf] = count - gap;
+  }
+
+  /**
+   * Removes the elements of ranks lo..hi-1 (relative to the subtree) under internal node x
+   * at level d (the root is level 0), some of its elements staying. Children wholly inside
+   * the range are dropped with their subtrees; the (at most two) children the range ends in
+   * are cut recursively, then repaired: below a quarter full they merge with or borrow from
+   * a neighbour, the other end first. x itself may be left under-full (its parent repairs
+   * it); separators stay valid bounds, since removing elements cannot break them.
+   */
+  private cutNode(x: number, d: number, lo: number, hi: number, ids: number[]): void {
+    const shift = this.shift;
+    const b = x << shift;
+    const count = this.kcount[x]!;
+    const leaves = d + 1 === this.depth;
+    let k = 0;
+    let cum = 0;
+    while (cum + this.ksize[b + k]! <= lo) cum += this.ksize[b + k++]!;
+    const a = k;
+    let dropFrom = -1;
+    let dropTo = -1;
+    let leftCut = -1;
+    let rightCut = -1;
+    for (; k < count && cum < hi; k++) {
+      const size = this.ksize[b + k]!;
+      const clo = lo > cum ? lo - cum : 0;
+      const chi = hi - cum < size ? hi - cum : size;
+      const child = this.kchild[b + k]!;
+      if (clo === 0 && chi === size) {
+        this.dropSubtree(child, d + 1, ids);
+        if (dropFrom < 0) dropFrom = k;
+        dropTo = k + 1;
+      } else {
+        if (leaves) this.cutLeaf(child, clo, chi, ids);
+        else this.cutNode(child, d + 1, clo, chi, ids);
+        this.ksize[b + k] = size - (chi - clo);
+        if (k === a) leftCut = k;
+        else rightCut = k;
+      }
+      cum += size;
+    }
+    if (dropFrom >= 0) {
+      this.cutEntries(x, dropFrom, dropTo);
+      if (rightCut >= 0) rightCut -= dropTo - dropFrom;
+    }
+    if (leftCut >= 0) this.repairSeam(x, d, leftCut);
+    else if (rightCut >= 0) this.repairChild(x, d, rightCut);
+  }
+
+  /** Drops the subtree under node x at level d (leaves unlinked), its ids going to `ids`. */
+  private dropSubtree(x: number, d: number, ids: number[]): void {
+    if (d === this.depth) {
+      this.pushIds(x, 0, this.lcount[x]!, ids);
+      this.dropLeaf(x);
+      return;
+    }
+    const b = x << this.shift;
+    const count = this.kcount[x]!;
+    for (let k = 0; k < count; k++) this.dropSubtree(this.kchild[b + k]!, d + 1, ids);
+    this.dropNode(x);
+  }
+
+  /** Removes entries from..to-1 of internal node x (no repair). */
+  private cutEntries(x: number, from: number, to: number): void {
+    const b = x << this.shift;
+    const count = this.kcount[x]!;
+    const gap = to - from;
+    for (let k = b + to; k < b + count; k++) {
+      this.kchild[k - gap] = this.kchild[k]!;
+      this.ksize[k - gap] = this.ksize[k]!;
+      this.kscore[k - gap] = this.kscore[k]!;
+      this.kmember[k - gap] = this.kmember[k];
+    }
+    this.kmember.fill(undefined, b + count - gap, b + count);
+    this.kcount[x] = count - gap;
+  }
+
+  /** Entries (leaf elements or internal children) of the child at entry i of node x at level d. */
+  private fill(x: number, d: number, i: number): number {
+    const child = this.kchild[(x << this.shift) + i]!;
+    return d + 1 === this.depth ? this.lcount[child]! : this.kcount[child]!;
+  }
+
+  /**
+   * Repairs children i and i+1 of node x at level d, the two sides of a seam where elements
+   * were removed or nodes were joined (i+1 may not exist). Repairing the left side first
+   * lets two under-full sides merge with each other.
+   */
+  private repairSeam(x: number, d: number, i: number): void {
+    if (!this.repairChild(x, d, i) && i + 1 < this.kcount[x]!) this.repairChild(x, d, i + 1);
+  }
+
+  /**
+   * Brings child i of node x (at level d) to at least a quarter full (and at least one
+   * entry): merges it with a neighbour under x when both fit, else moves entries over from
+   * that neighbour until both are about half full. A child with no neighbour stays as it is
+   * (x is then under-full too, and its own repair gives the child neighbours and calls here
+   * again). Returns whether anything changed.
+   */
+  private repairChild(x: number, d: number, i: number): boolean {
+    const cap = this.cap;
+    const min = cap >> 2 > 1 ? cap >> 2 : 1;
+    const shift = this.shift;
+    const xb = x << shift;
+    const leaves = d + 1 === this.depth;
+    let changed = false;
+    while (this.fill(x, d, i) < min && this.kcount[x]! > 1) {
+      changed = true;
+      const l = i + 1 < this.kcount[x]! ? i : i - 1;
+      const left = this.kchild[xb + l]!;
+      const right = this.kchild[xb + l + 1]!;
+      const lc = this.fill(x, d, l);
+      const rc = this.fill(x, d, l + 1);
+      if (lc + rc <= cap) {
+        if (leaves) this.mergeLeaves(left, right);
+        else {
+          this.mergeNodes(left, right, xb + l + 1);
+          this.repairSeam(left, d + 1, lc - 1);
+        }
+        this.ksize[xb + l] += this.ksize[xb + l + 1]!;
+        this.cutEntries(x, l + 1, l + 2);
+        i = l;
+        continue;
+      }
+      // Too many for one node: share them out evenly, moving toward the under-full side.
+      const keep = (lc + rc) >> 1;
+      if (leaves) this.shareLeaves(x, l, left, right, lc, rc, lc < rc ? lc + rc - keep : keep);
+      else this.shareNodes(x, d, l, left, right, lc, rc, lc < rc ? lc + rc - keep : keep);
+    }
+    return changed;
+  }
+
+  /**
+   * Moves elements between adjacent leaves left and right (entries l and l+1 of x) so that
+   * left holds `want`; fixes their sizes and right's separator.
+   */
+  private shareLeaves(x: number, l: number, left: number, right: number, lc: number, rc: number, want: number): void {
+    const shift = this.shift;
+    const ls = this.lscore;
+    const li = this.lid;
+    const lb = left << shift;
+    const rb = right << shift;
+    if (want > lc) {
+      const k = want - lc;
+      for (let j = 0; j < k; j++) {
+        ls[lb + lc + j] = ls[rb + j]!;
+        li[lb + lc + j] = li[rb + j]!;
+      }
+      for (let j = k; j < rc; j++) {
+        ls[rb + j - k] = ls[rb + j]!;
+        li[rb + j - k] = li[rb + j]!;
+      }
+    } else {
+      const k = lc - want;
+      for (let j = rc - 1; j >= 0; j--) {
+        ls[rb + j + k] = ls[rb + j]!;
+        li[rb + j + k] = li[rb + j]!;
+      }
+      for (let j = 0; j < k; j++) {
+        ls[rb + j] = ls[lb + want + j]!;
+        li[rb + j] = li[lb + want + j]!;
+      }
+    }
+    this.lcount[left] = want;
+    this.lcount[right] = lc + rc - want;
+    const xb = x << shift;
+    this.ksize[xb + l] = want;
+    this.ksize[xb + l + 1] = lc + rc - want;
+    this.kscore[xb + l + 1] = ls[rb]!;
+    this.kmember[xb + l + 1] = this.member[li[rb]!]!;
+  }
+
+  /**
+   * Moves children between adjacent internal nodes left and right (entries l and l+1 of x,
+   * at level d+1) so that left holds `want`, keeping separators and sizes true; then repairs
+   * the seam the receiving node got (a child that had no neighbour may have one now).
+   */
+  private shareNodes(x: number, d: number, l: number, left: number, right: number, lc: number, rc: number, want: number): void {
+    const shift = this.shift;
+    const xb = x << shift;
+    const lb = left << shift;
+    const rb = right << shift;
+    const kc = this.kchild;
+    const kz = this.ksize;
+    const ks = this.kscore;
+    const km = this.kmember;
+    let moved = 0;
+    if (want > lc) {
+      // right's first k children go to left's end; x's separator for right comes down to
+      // the first of them, and right's new first child's separator goes up.
+      const k = want - lc;
+      for (let j = 0; j < k; j++) {
+        kc[lb + lc + j] = kc[rb + j]!;
+        kz[lb + lc + j] = kz[rb + j]!;
+        ks[lb + lc + j] = ks[rb + j]!;
+        km[lb + lc + j] = km[rb + j];
+        moved += kz[rb + j]!;
+      }
+      ks[lb + lc] = ks[xb + l + 1]!;
+      km[lb + lc] = km[xb + l + 1];
+      ks[xb + l + 1] = ks[rb + k]!;
+      km[xb + l + 1] = km[rb + k];
+      for (let j = k; j < rc; j++) {
+        kc[rb + j - k] = kc[rb + j]!;
+        kz[rb + j - k] = kz[rb + j]!;
+        ks[rb + j - k] = ks[rb + j]!;
+        km[rb + j - k] = km[rb + j];
+      }
+      km.fill(undefined, rb + rc - k, rb + rc);
+      this.kcount[left] = want;
+      this.kcount[right] = rc - k;
+      kz[xb + l] += moved;
+      kz[xb + l + 1] -= moved;
+      this.repairSeam(left, d + 1, lc - 1);
+    } else {
+      // left's last k children go to right's front; x's separator for right comes down to
+      // right's old first child, and the first moved child's separator goes up.
+      const k = lc - want;
+      for (let j = rc - 1; j >= 0; j--) {
+        kc[rb + j + k] = kc[rb + j]!;
+        kz[rb + j + k] = kz[rb + j]!;
+        ks[rb + j + k] = ks[rb + j]!;
+        km[rb + j + k] = km[rb + j];
+      }
+      ks[rb + k] = ks[xb + l + 1]!;
+      km[rb + k] = km[xb + l + 1];
+      for (let j = 0; j < k; j++) {
+        kc[rb + j] = kc[lb + want + j]!;
+        kz[rb + j] = kz[lb + want + j]!;
+        ks[rb + j] = ks[lb + want + j]!;
+        km[rb + j] = km[lb + want + j];
+        moved += kz[lb + want + j]!;
+      }
+      ks[xb + l + 1] = ks[rb]!;
+      km[xb + l + 1] = km[rb];
+      km.fill(undefined, lb + want, lb + lc);
+      this.kcount[left] = want;
+      this.kcount[right] = rc + k;
+      kz[xb + l] -= moved;
+      kz[xb + l + 1] += moved;
+      this.repairSeam(right, d + 1, k - 1);
+    }
+  }
+
   // ---- positions ------------------------------------------------------------------------
 
   /** Slot of the first element, or NIL. */
@@ -892,6 +1194,27 @@ export class ScoreTree {
   /** Shape figures (tests and DEBUG): leaves and internal nodes in use, internal levels. */
   stats(): { leaves: number; nodes: number; depth: number } {
     return { leaves: this.leafTop - this.freeLeaves.length, nodes: this.nodeTop - this.freeNodes.length, depth: this.depth };
+  }
+
+  /**
+   * The fewest entries held by a leaf other than the root and the last leaf, and by an
+   * internal node other than the root (cap when there is none): tests check that range
+   * removals leave no node below a quarter full.
+   */
+  leastFill(): { leaf: number; node: number } {
+    let leaf = this.cap;
+    let node = this.cap;
+    const visit = (x: number, d: number): void => {
+      if (d === this.depth) {
+        if (d > 0 && x !== this.tail && this.lcount[x]! < leaf) leaf = this.lcount[x]!;
+        return;
+      }
+      if (d > 0 && this.kcount[x]! < node) node = this.kcount[x]!;
+      const b = x << this.shift;
+      for (let k = 0; k < this.kcount[x]!; k++) visit(this.kchild[b + k]!, d + 1);
+    };
+    visit(this.root, 0);
+    return { leaf, node };
   }
 
   // ---- self-check -----------------------------------------------------------------------

@@ -547,13 +547,10 @@ export class RZSet {
 
   /** Deletes 0-based ranks start..end inclusive (already clamped); returns the count. */
   deleteRangeByRank(start: number, end: number): number {
-    const members = this.lpMembers;
-    if (members !== null) {
-      const n = end - start + 1;
-      this.lpDelete(start, n);
-      return n;
-    }
-    return this.removeRun(this.zsl!.byRank(start), end - start + 1);
+    const n = end - start + 1;
+    if (this.lpMembers !== null) this.lpDelete(start, n);
+    else this.removeRun(start, n);
+    return n;
   }
 
   deleteRangeByScore(r: ScoreRange): number {
@@ -567,11 +564,10 @@ export class RZSet {
       return end - first;
     }
     const zsl = this.zsl!;
-    const first = zsl.firstInRange(r);
-    if (first === NONE) return 0;
+    if (zsl.firstInRange(r) === NONE) return 0;
     const from = zsl.foundRank;
     zsl.lastInRange(r);
-    return this.removeRun(first, zsl.foundRank - from + 1);
+    return this.removeRun(from, zsl.foundRank - from + 1);
   }
 
   deleteRangeByLex(r: LexRange): number {
@@ -585,31 +581,20 @@ export class RZSet {
       return end - first;
     }
     const zsl = this.zsl!;
-    const first = zsl.firstInLexRange(r);
-    if (first === NONE) return 0;
+    if (zsl.firstInLexRange(r) === NONE) return 0;
     const from = zsl.foundRank;
     zsl.lastInLexRange(r);
-    return this.removeRun(first, zsl.foundRank - from + 1);
+    return this.removeRun(from, zsl.foundRank - from + 1);
   }
 
   /**
-   * Removes n consecutive elements from tree slot `first` on (skiplist encoding). The ids are
-   * gathered first: a removal moves the others' slots. O(n log N), where Redis's range
-   * deletes are O(log N + n).
+   * Removes the n elements from 0-based rank `from` on (skiplist encoding): the tree drops
+   * the run in O(log N + n) and names each removed member, which the Dict forgets (O(n), as
+   * Redis frees each node and dict entry).
    */
-  private removeRun(first: number, n: number): number {
-    const zsl = this.zsl!;
+  private removeRun(from: number, n: number): number {
     const dict = this.dict!;
-    const ids = new Array<number>(n);
-    let x = first;
-    for (let k = 0; k < n; k++) {
-      ids[k] = zsl.lid[x]!;
-      x = zsl.next(x);
-    }
-    for (let k = 0; k < n; k++) {
-      dict.delete(zsl.member[ids[k]!]!);
-      zsl.remove(ids[k]!);
-    }
+    this.zsl!.removeRange(from, n, (_id, member) => dict.delete(member));
     return n;
   }
 

@@ -198,3 +198,173 @@ test('lex seeks over equal scores find the bounds and their ranks', () => {
   assert.equal(t.memberAt(t.firstInLexRange(all)), 'a');
   assert.equal(t.memberAt(t.lastInLexRange(all)), 'i');
 });
+
+/**
+ * Random range removals against the model: a tree grown by inserts (and, when `mixed`,
+ * shaped further by single removals and score changes) loses random runs of every kind —
+ * one element, a few, runs over many leaves and several levels, the first or the last
+ * leaf's worth, a prefix, a suffix, everything — and is compared with the model after each.
+ * forget must report exactly the removed members, in rank order. Without single removals
+ * (which may leave a leaf under-full when its neighbour is too full to merge) no node but the
+ * root and the last leaf may stay below a quarter full after a range removal.
+ */
+function fuzzRanges(seed: number, shift: number, rounds: number, mixed: boolean): void {
+  const rand = rng(seed);
+  const cap = 1 << shift;
+  const min = Math.max(1, cap >> 2);
+  const t = new ScoreTree(4, shift);
+  const model = new Map<string, number>();
+  const ids = new Map<string, number>();
+  let next = 0;
+  let maxDepth = 0;
+  const kinds = new Map<string, number>();
+  for (let round = 0; round < rounds; round++) {
+    // Grow back to a random size (sometimes large), with runs of equal scores.
+    const target = rand() < 0.2 ? 400 + Math.floor(rand() * 800) : Math.floor(rand() * 300);
+    while (model.size < target) {
+      const m = 'm' + next++;
+      const s = Math.floor(rand() * (rand() < 0.3 ? 5 : 2000));
+      ids.set(m, t.insert(s, m));
+      model.set(m, s);
+    }
+    if (mixed) {
+      for (let j = 0; j < 40 && model.size > 0; j++) {
+        const members = [...model.keys()];
+        const m = members[Math.floor(rand() * members.length)]!;
+        if (rand() < 0.5) {
+          t.remove(ids.get(m)!);
+          ids.delete(m);
+          model.delete(m);
+        } else {
+          const s = Math.floor(rand() * 2000);
+          if (s !== model.get(m)) t.setScore(ids.get(m)!, s);
+          model.set(m, s);
+        }
+      }
+    }
+    maxDepth = Math.max(maxDepth, t.stats().depth);
+    const len = t.length;
+    if (len === 0) continue;
+    // A run of one of several shapes.
+    let from: number;
+    let n: number;
+    const kind = Math.floor(rand() * 8);
+    switch (kind) {
+      case 0: // one element
+        from = Math.floor(rand() * len);
+        n = 1;
+        break;
+      case 1: // a few
+        from = Math.floor(rand() * len);
+        n = 1 + Math.floor(rand() * Math.min(cap * 2, len - from));
+        break;
+      case 2: // the first leaf's worth or so
+        from = 0;
+        n = 1 + Math.floor(rand() * Math.min(cap + 2, len));
+        break;
+      case 3: // the last leaf's worth or so
+        n = 1 + Math.floor(rand() * Math.min(cap + 2, len));
+        from = len - n;
+        break;
+      case 4: // everything
+        from = 0;
+        n = len;
+        break;
+      case 5: // a prefix or a suffix
+        n = 1 + Math.floor(rand() * len);
+        from = rand() < 0.5 ? 0 : len - n;
+        break;
+      default: // long runs over many leaves and levels
+        from = Math.floor(rand() * len);
+        n = 1 + Math.floor(rand() * (len - from));
+        break;
+    }
+    const exp = [...model.entries()].sort(order);
+    const gone = exp.slice(from, from + n).map(([m]) => m);
+    const reported: string[] = [];
+    t.removeRange(from, n, (id, m) => {
+      assert.equal(ids.get(m), id);
+      reported.push(m);
+    });
+    assert.deepEqual(reported, gone);
+    for (const m of gone) {
+      model.delete(m);
+      ids.delete(m);
+    }
+    kinds.set(String(kind), (kinds.get(String(kind)) ?? 0) + 1);
+    compare(t, ids, model, rand);
+    if (!mixed) {
+      const least = t.leastFill();
+      assert.ok(least.leaf >= min && least.node >= min, `after removing ${n} from rank ${from}: a leaf of ${least.leaf}, a node of ${least.node}`);
+    }
+    if (t.length === 0) assert.deepEqual(t.stats(), { leaves: 1, nodes: 0, depth: 0 });
+  }
+  assert.ok(maxDepth >= 3, `the tree grew to ${maxDepth} levels only`);
+  assert.equal(kinds.size, 8);
+}
+
+test('range removals match the model and keep the shape rules (4-slot nodes)', () => {
+  fuzzRanges(21, 2, 400, false);
+  fuzzRanges(22, 2, 300, true);
+});
+
+test('range removals match the model and keep the shape rules (8-slot nodes)', () => {
+  fuzzRanges(23, 3, 400, false);
+  fuzzRanges(24, 3, 300, true);
+});
+
+test('a range removal across levels drops whole subtrees and frees their storage', () => {
+  const t = new ScoreTree(4, 3);
+  for (let i = 0; i < 5000; i++) t.insert(i, 'm' + i);
+  assert.ok(t.stats().depth >= 3);
+  const forgotten: string[] = [];
+  t.removeRange(3, 4990, (_id, m) => forgotten.push(m));
+  t.check();
+  assert.equal(forgotten.length, 4990);
+  assert.equal(forgotten[0], 'm3');
+  assert.equal(forgotten[4989], 'm4992');
+  assert.deepEqual(walk(t).map(([m]) => m), ['m0', 'm1', 'm2', 'm4993', 'm4994', 'm4995', 'm4996', 'm4997', 'm4998', 'm4999']);
+  const { leaves, nodes, depth } = t.stats();
+  assert.ok(leaves <= 3 && nodes <= 1 && depth <= 1, `${leaves} leaves, ${nodes} nodes, depth ${depth} for 10 elements`);
+  // Freed ids and storage are reused.
+  for (let i = 0; i < 5000; i++) t.insert(-i, 'n' + i);
+  t.check();
+  assert.equal(t.length, 5010);
+});
+
+/**
+ * Every cut point of a few trees built by random inserts (internal nodes 4–8 children full,
+ * leaves spilled and split): each prefix, each suffix and runs of several lengths from every
+ * rank, each on a fresh copy. This meets the rare shapes random runs seldom do, such as an end
+ * child left with one child beside a full neighbour, which must borrow and then repair the
+ * child it lent to.
+ */
+test('range removals at every cut point keep order, sizes and fill', () => {
+  for (const [seed, shift, size] of [
+    [31, 3, 700],
+    [32, 3, 300],
+    [33, 2, 200],
+  ] as const) {
+    const rand = rng(seed);
+    const pairs: [string, number][] = [];
+    for (let i = 0; i < size; i++) pairs.push(['m' + i, Math.floor(rand() * 500)]);
+    const sorted = pairs.slice().sort(order);
+    const min = Math.max(1, (1 << shift) >> 2);
+    const runs = (from: number): number[] => [1, 2, 7, size - from, Math.ceil((size - from) / 2), Math.ceil((size - from) / 5)];
+    for (let from = 0; from < size; from++) {
+      for (const n of [...new Set(runs(from))]) {
+        if (n < 1 || from + n > size) continue;
+        const t = new ScoreTree(4, shift);
+        for (const [m, s] of pairs) t.insert(s, m);
+        let count = 0;
+        t.removeRange(from, n, () => count++);
+        t.check();
+        assert.equal(count, n);
+        const expected = sorted.slice(0, from).concat(sorted.slice(from + n));
+        assert.deepEqual(walk(t), expected, `removing ${n} from rank ${from}`);
+        const least = t.leastFill();
+        assert.ok(least.leaf >= min && least.node >= min, `removing ${n} from rank ${from} of ${size}: a leaf of ${least.leaf}, a node of ${least.node}`);
+      }
+    }
+  }
+});
