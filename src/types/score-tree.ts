@@ -12,6 +12,8 @@
  *   element". A slot is valid until the next change to the tree.
  * - Rank lookups, positioning by rank, score or lex, inserts and deletes are O(log N), as in
  *   Redis; ranks here are 0-based.
+ * - Removing a run of M consecutive elements is O(log N + M) (`removeRange`), as Redis's
+ *   range deletions are.
  *
  * Why a B+tree and not Redis's skiplist: a skiplist descent at 100k elements visits ~35 nodes
  * scattered over memory, and in a typed-array layout each visit costs 2–3 dependent cache
@@ -33,6 +35,9 @@
  *   root with one child is replaced by that child. An insert into a full leaf splits it in
  *   halves, except an append after the last element, which starts a new leaf (so elements
  *   added in ascending order, as the RDB loader and clone do, fill leaves completely).
+ * - A range removal (`removeRange`) drops whole subtrees and repairs only the two boundary
+ *   paths: afterwards no node it touched is below a quarter full, unless it is the root (or
+ *   the last leaf, which an append may have started with one element).
  *
  * Pure data structure: no client, no reply.
  */
