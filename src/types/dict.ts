@@ -98,6 +98,14 @@ function hashOf(key: string): number {
   return h === EMPTY || h === TOMB ? h + 2 : h;
 }
 
+/**
+ * Object.is for stored values, without its call: `===` (inlined for strings and objects)
+ * except that -0 and 0 differ. (NaN over NaN counts as different: rewritten, harmlessly.)
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b && (typeof a !== 'number' || a !== 0 || 1 / a === 1 / (b as number));
+}
+
 /** Bit reversal of a 32-bit unsigned integer. */
 function rev32(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
@@ -302,13 +310,13 @@ export class Dict<V> {
       // old generation, stays, and the new one dies young instead of being copied by the
       // scavenger and remembered as an old-to-new pointer. Workloads that rewrite
       // unchanged values pay a short compare.
-      if (!Object.is(t.valueAt(i), value)) t.setValue(i, value);
+      if (!sameValue(t.valueAt(i), value)) t.setValue(i, value);
       return false;
     }
     for (const o of this.old) {
       i = o.find(key, h);
       if (i >= 0) {
-        if (!Object.is(o.valueAt(i), value)) o.setValue(i, value);
+        if (!sameValue(o.valueAt(i), value)) o.setValue(i, value);
         return false;
       }
     }

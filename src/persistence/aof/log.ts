@@ -332,6 +332,25 @@ export function errnoText(e: NodeJS.ErrnoException): string {
  * values are latin1 strings (one byte per char), so a command is encoded without making any
  * intermediate string: nothing per command is left for the garbage collector.
  */
+/** Writes the decimal digits of n (a non-negative integer) at p; returns the offset after them. */
+function putDecimal(b: Buffer, p: number, n: number): number {
+  if (n < 10) {
+    b[p] = 48 + n;
+    return p + 1;
+  }
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  const end = p + digits;
+  let i = end;
+  while (n >= 10) {
+    const q = Math.floor(n / 10);
+    b[--i] = 48 + (n - q * 10);
+    n = q;
+  }
+  b[--i] = 48 + n;
+  return end;
+}
+
 class ByteQueue {
   /** Capacity kept between turns; a larger buffer (a huge turn) is let go once written. */
   private static readonly KEEP = 1 << 20;
@@ -348,21 +367,7 @@ class ByteQueue {
   /** A non-negative integer in decimal. */
   int(n: number): void {
     this.reserve(20);
-    const b = this.bytes;
-    if (n < 10) {
-      b[this.length++] = 48 + n;
-      return;
-    }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    let p = this.length + digits;
-    this.length = p;
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
-      n = q;
-    }
-    b[--p] = 48 + n;
+    this.length = putDecimal(this.bytes, this.length, n);
   }
 
   crlf(): void {
@@ -388,20 +393,35 @@ class ByteQueue {
 
   /** `*<n>\r\n`: a command of n arguments. */
   count(n: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = 42;
-    this.int(n);
-    this.crlf();
+    this.reserve(24);
+    const b = this.bytes;
+    let p = this.length;
+    b[p++] = 42; // '*'
+    p = putDecimal(b, p, n);
+    b[p++] = 13;
+    b[p++] = 10;
+    this.length = p;
   }
 
-  /** `$<len>\r\n<s>\r\n`: one argument. */
+  /** `$<len>\r\n<s>\r\n`: one argument, with one room check and one length update. */
   bulk(s: string): void {
-    this.reserve(1);
-    this.bytes[this.length++] = 36;
-    this.int(s.length);
-    this.crlf();
-    this.text(s);
-    this.crlf();
+    const n = s.length;
+    this.reserve(n + 24);
+    const b = this.bytes;
+    let p = this.length;
+    b[p++] = 36; // '$'
+    p = putDecimal(b, p, n);
+    b[p++] = 13;
+    b[p++] = 10;
+    if (n < 64) {
+      // Short strings: a plain loop beats a call into the runtime.
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    } else {
+      p += b.write(s, p, n, 'latin1');
+    }
+    b[p++] = 13;
+    b[p++] = 10;
+    this.length = p;
   }
 
   /** Forgets the first n bytes (they were written). */
