@@ -30,6 +30,14 @@ const LF = 10;
 const STAR = 42; // '*'
 const DOLLAR = 36; // '$'
 
+/**
+ * Whether the len bytes at `at` are the chars of prev (a string kept from the previous
+ * command). Strings that differ mostly differ in their last byte, which is compared first.
+ */
+function repeats(buf: Buffer, at: number, len: number, prev: string): boolean {
+  return len === prev.length && len > 0 && buf[at + len - 1] === prev.charCodeAt(len - 1) && sameBytes(buf, at, prev);
+}
+
 /** Whether buf holds the chars of s (latin1) from offset at. */
 function sameBytes(buf: Buffer, at: number, s: string): boolean {
   for (let k = 0; k < s.length; k++) if (buf[at + k] !== s.charCodeAt(k)) return false;
@@ -66,9 +74,10 @@ export class RequestParser {
   /** A large bulk argument being filled as its bytes arrive. */
   private big: Buffer | null = null;
   private bigFill = 0;
-  /** The last command name read, and the last first argument (see next). */
+  /** The last command name read, the last first argument and the last final one (see next). */
   private lastName = '';
   private lastKey = '';
+  private lastValue = '';
 
   constructor(private readonly opts: ParserOptions) {}
 
@@ -193,22 +202,21 @@ export class RequestParser {
           // command, so its string is reused (no slice, and the command lookup then meets the
           // very string it remembered).
           this.args[this.argN++] = this.lastName;
-        } else if (
-          n === 1 &&
-          len === this.lastKey.length &&
-          len > 0 &&
-          buf[this.pos + len - 1] === this.lastKey.charCodeAt(len - 1) &&
-          sameBytes(buf, this.pos, this.lastKey)
-        ) {
+        } else if (n === 1 && repeats(buf, this.pos, len, this.lastKey)) {
           // The first argument (usually the key) as the previous command had it: a pipeline
           // working on one key (LPUSH, HSET, INCR on a counter) slices it once, and the
-          // keyspace lookup compares the very same string. Keys that differ mostly differ in
-          // their last byte, which is compared first.
+          // keyspace lookup compares the very same string.
           this.args[this.argN++] = this.lastKey;
+        } else if (n >= 2 && this.argsLeft === 1 && repeats(buf, this.pos, len, this.lastValue)) {
+          // The last argument (usually the value) as the previous command had it: a value
+          // pushed or stored again is the string stored last time, by now in the old
+          // generation, instead of a new one the scavenger would copy and track.
+          this.args[this.argN++] = this.lastValue;
         } else {
           const arg = (buf as Latin1Buffer).latin1Slice(this.pos, this.pos + len);
           if (n === 0 && len <= 32) this.lastName = arg;
           else if (n === 1 && len <= 64) this.lastKey = arg;
+          else if (n >= 2 && this.argsLeft === 1 && len <= 64) this.lastValue = arg;
           this.args[this.argN++] = arg;
         }
         this.pos += len + 2;

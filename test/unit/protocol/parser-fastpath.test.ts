@@ -103,3 +103,18 @@ test('a repeated first argument is reused, and keys that differ in any byte (las
     assert.deepEqual(run(pieces), cmds);
   }
 });
+
+test('a repeated last argument is reused, and values that differ in any byte or length are not confused with it', () => {
+  const values = ['xxx', 'xxx', 'xxy', 'yxx', 'xxx', 'xxxx', 'xx', '', 'xxx', 'x\u00ffx', 'x\u00fex', 'v'.repeat(64), 'v'.repeat(64), 'v'.repeat(63) + 'w', 'v'.repeat(65), 'v'.repeat(65)];
+  const cmds: string[][] = [];
+  values.forEach((v, i) => {
+    cmds.push(i % 2 === 0 ? ['LPUSH', 'list', v] : ['HSET', 'h', 'f' + i, v]);
+    // Commands of other shapes between them: a key that equals the last value, a name only.
+    if (i % 5 === 0) cmds.push(['GET', v]);
+    if (i % 7 === 0) cmds.push(['PING']);
+  });
+  const wire = cmds.map((c) => frame(c)).join('');
+  for (const pieces of [[Buffer.from(wire, 'latin1')], [...Buffer.from(wire, 'latin1')].map((b) => Buffer.from([b]))]) {
+    assert.deepEqual(run(pieces), cmds);
+  }
+});
