@@ -113,6 +113,13 @@ export function lexRangeEmpty(r: LexRange): boolean {
 /** A predicate over elements that is false, then true, along the order (for `seek`). */
 type Edge = (score: number, member: string) => boolean;
 
+/** A copy of a typed array with room for n elements (growth of the node and leaf columns). */
+function grown<A extends Float64Array | Int32Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (length: number) => A)(n);
+  b.set(a);
+  return b;
+}
+
 export class ScoreTree {
   /** Slots per leaf and children per internal node (a power of two, at least 4). */
   readonly cap: number;
@@ -215,21 +222,11 @@ export class ScoreTree {
       leaf = this.leafTop++;
       if (leaf >= this.lcount.length) {
         const n = leaf + (leaf >> 1) + 4;
-        const lscore = new Float64Array(n << this.shift);
-        lscore.set(this.lscore);
-        this.lscore = lscore;
-        const lid = new Int32Array(n << this.shift);
-        lid.set(this.lid);
-        this.lid = lid;
-        const lcount = new Int32Array(n);
-        lcount.set(this.lcount);
-        this.lcount = lcount;
-        const lnext = new Int32Array(n);
-        lnext.set(this.lnext);
-        this.lnext = lnext;
-        const lprev = new Int32Array(n);
-        lprev.set(this.lprev);
-        this.lprev = lprev;
+        this.lscore = grown(this.lscore, n << this.shift);
+        this.lid = grown(this.lid, n << this.shift);
+        this.lcount = grown(this.lcount, n);
+        this.lnext = grown(this.lnext, n);
+        this.lprev = grown(this.lprev, n);
       }
     }
     this.lcount[leaf] = 0;
@@ -256,18 +253,10 @@ export class ScoreTree {
       node = this.nodeTop++;
       if (node >= this.kcount.length) {
         const n = node + (node >> 1) + 4;
-        const kscore = new Float64Array(n << this.shift);
-        kscore.set(this.kscore);
-        this.kscore = kscore;
-        const kchild = new Int32Array(n << this.shift);
-        kchild.set(this.kchild);
-        this.kchild = kchild;
-        const ksize = new Int32Array(n << this.shift);
-        ksize.set(this.ksize);
-        this.ksize = ksize;
-        const kcount = new Int32Array(n);
-        kcount.set(this.kcount);
-        this.kcount = kcount;
+        this.kscore = grown(this.kscore, n << this.shift);
+        this.kchild = grown(this.kchild, n << this.shift);
+        this.ksize = grown(this.ksize, n << this.shift);
+        this.kcount = grown(this.kcount, n);
       }
     }
     this.kcount[node] = 0;
