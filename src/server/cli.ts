@@ -70,6 +70,14 @@ async function main(): Promise<void> {
     early('#', 'Configuration loaded');
   }
   if (config.bool('daemonize')) early('#', 'daemonize yes is not supported: running in the foreground');
+  // The dataset lives in V8's heap: say how large it may grow (bin/amber-server sizes it to
+  // the machine), and warn when maxmemory promises more than that.
+  const heapMb = Math.floor(v8.getHeapStatistics().heap_size_limit / 1048576);
+  early('*', `V8 heap limit ${heapMb} MB`);
+  const maxmemoryMb = Math.floor(config.num('maxmemory') / 1048576);
+  if (maxmemoryMb > heapMb) {
+    early('#', `WARNING: maxmemory (${maxmemoryMb} MB) is above the V8 heap limit (${heapMb} MB): start the server with bin/amber-server, or give node --max-old-space-size`);
+  }
 
   // Signal handlers go in before the server starts listening (as Redis's initServer sets
   // them up first): a SIGTERM that arrives right after the ready line must shut down cleanly,

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestClient } from '../helpers/resp.js';
@@ -16,6 +16,19 @@ import { tempDir, waitFor } from '../helpers/servers.js';
 
 /** cli.js of the same build as this test: <outDir>/test/integration → <outDir>/src/server. */
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../src/server/cli.js');
+/** The package's `amber-server` launcher (it runs dist/src/server/cli.js). */
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../bin/amber-server');
+
+/** The memory bin/amber-server sizes the heap from, in MB (cgroup limit or RAM), or null. */
+function availableMb(): number | null {
+  if (!existsSync('/proc/meminfo')) return null;
+  let kb = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+  if (existsSync('/sys/fs/cgroup/memory.max')) {
+    const limit = readFileSync('/sys/fs/cgroup/memory.max', 'utf8').trim();
+    if (/^\d+$/.test(limit)) kb = Math.min(kb, Number(limit) / 1024);
+  }
+  return kb > 0 ? kb / 1024 : null;
+}
 
 const redisCli = ((): string | null => {
   const r = spawnSync('sh', ['-c', 'command -v redis-cli'], { encoding: 'utf8' });
@@ -132,6 +145,39 @@ describe('amber-server', () => {
       });
       const [code, signal] = await new Promise<[number | null, string | null]>((r) => proc.once('exit', (c, sig) => r([c, sig])));
       assert.deepEqual([code, signal], [0, null], `run ${i}`);
+    }
+  });
+
+  test('bin/amber-server sizes the V8 heap to three quarters of the memory, and is the server process itself', async () => {
+    const proc = spawn(BIN, ['--port', '0', '--save', '', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    await waitFor(() => out.includes('Ready to accept connections') || proc.exitCode !== null, 10000, 'the ready line');
+    const heap = Number(/V8 heap limit (\d+) MB/.exec(out)?.[1]);
+    const mem = availableMb();
+    if (mem !== null) {
+      // --max-old-space-size is 3/4 of it; the reported limit adds the young generation.
+      assert.ok(heap >= Math.floor(mem * 0.75) - 1 && heap <= mem * 0.75 + 128, `heap ${heap} MB for ${mem.toFixed(0)} MB of memory`);
+    }
+    const port = Number(/Running mode=standalone, port=(\d+)\./.exec(out)?.[1]);
+    const c = await TestClient.connect(port);
+    assert.equal(await c.call('PING'), 'PONG');
+    c.close();
+    // exec: the launcher's PID is the server's, so a signal reaches the server directly.
+    assert.match(out, new RegExp(`pid=${proc.pid},`));
+    proc.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  test('warns when maxmemory is above the V8 heap limit', async () => {
+    const s = await startCli(['--save', '', '--maxmemory', '1000000gb'], dir);
+    try {
+      assert.match(s.output(), /WARNING: maxmemory \(1024000000 MB\) is above the V8 heap limit \(\d+ MB\)/);
+    } finally {
+      s.proc.kill('SIGKILL');
+      await s.exited;
     }
   });
 
