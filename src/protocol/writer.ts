@@ -10,7 +10,7 @@
  * Leaf module: imports nothing from Amber but number formatting (and a Buffer typing).
  */
 
-import type { Latin1Buffer } from '../util/latin1.js';
+import { putDecimal, putLatin1, type Latin1Buffer } from '../util/latin1.js';
 import { formatDouble } from '../util/number.js';
 
 export type Proto = 2 | 3;
@@ -22,26 +22,7 @@ const INITIAL_CAPACITY = 2048;
 /** After a flush, a buffer grown past this is given back (a big reply does not pin memory). */
 const KEEP_CAPACITY = 64 * 1024;
 
-/** Longest string written by a JS loop; longer ones go through one native copy. */
-const SHORT_STRING = 32;
-
 const EMPTY = Buffer.alloc(0) as Latin1Buffer;
-
-/**
- * Writes the decimal digits of n (an integer from 0 to 2^31-1) at o, right to left after
- * counting them (no string made); returns the offset after them. b must have room.
- */
-function putDigits(b: Buffer, o: number, n: number): number {
-  let digits = 1;
-  for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
-  let v = n;
-  for (let i = o + digits - 1; i >= o; i--) {
-    const q = (v / 10) | 0;
-    b[i] = 48 + v - q * 10;
-    v = q;
-  }
-  return o + digits;
-}
 
 export class Reply {
   /**
@@ -77,31 +58,19 @@ export class Reply {
 
   /** Appends a latin1 string. */
   private str(s: string): void {
-    const n = s.length;
-    const b = this.room(n);
-    let o = this.len;
-    if (n <= SHORT_STRING) {
-      for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
-      o += n;
-    } else {
-      o += b.latin1Write(s, o, n);
-    }
-    this.len = o;
+    this.len = putLatin1(this.room(s.length), this.len, s);
   }
 
-  /** Appends a one-byte type marker, the decimal integer n and CRLF (`*3`, `:42`, `$5`...). */
+  /** Appends a one-byte type marker, the decimal safe integer n and CRLF (`*3`, `:42`, `$5`...). */
   private line(marker: number, n: number): void {
     const b = this.room(24);
     let o = this.len;
     b[o++] = marker;
-    if (n >= 0 && n < 10) {
-      b[o++] = 48 + n;
-    } else if (n >= 0 && n <= 0x7fffffff) {
-      o = putDigits(b, o, n);
+    if (n >= 0) {
+      o = putDecimal(b, o, n);
     } else {
-      const d = String(n);
-      for (let i = 0; i < d.length; i++) b[o + i] = d.charCodeAt(i);
-      o += d.length;
+      b[o++] = 45; // '-'
+      o = putDecimal(b, o, -n);
     }
     b[o++] = 13;
     b[o++] = 10;
@@ -220,15 +189,14 @@ export class Reply {
     for (let k = 0; k < count; k++) {
       const s = items[k]!;
       const n = s.length;
+      // putDecimal and putLatin1 by hand for the short cases: calls per element measured
+      // ~15% slower for LRANGE-sized replies.
       b[o++] = 36; // '$'
-      if (n < 10) {
-        b[o++] = 48 + n;
-      } else {
-        o = putDigits(b, o, n);
-      }
+      if (n < 10) b[o++] = 48 + n;
+      else o = putDecimal(b, o, n);
       b[o++] = 13;
       b[o++] = 10;
-      if (n <= SHORT_STRING) {
+      if (n <= 32) {
         for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
         o += n;
       } else {
@@ -266,7 +234,7 @@ export class Reply {
     const h = header.length;
     const b = this.room(h);
     b.copyWithin(at + h, at, this.len);
-    for (let i = 0; i < h; i++) b[at + i] = header.charCodeAt(i);
+    putLatin1(b, at, header);
     this.len += h;
   }
 

@@ -104,6 +104,9 @@ export class Server {
   pauseType: 'none' | 'write' | 'all' = 'none';
   readonly errorStats = new Map<string, number>();
   private readonly cmdStats = new Map<string, CommandStat>();
+  /** The entry commandStats returned last, and its name (pipelines repeat one command). */
+  private lastStatName = '';
+  private lastStat: CommandStat | null = null;
   slowlog: SlowlogEntry[] = [];
   private slowlogNextId = 0;
   /** Bytes queued on a socket before the server stops reading from that client. */
@@ -457,8 +460,6 @@ export class Server {
     this.lastStat = s;
     return s;
   }
-  private lastStatName = '';
-  private lastStat: CommandStat | null = null;
 
   /** Records one run of a command for INFO latencystats, when latency-tracking is on. */
   recordLatency(stat: CommandStat, ns: number): void {

@@ -23,6 +23,7 @@
  */
 
 import fs from 'node:fs';
+import { putDecimal, putLatin1, type Latin1Buffer } from '../../util/latin1.js';
 import type { FsyncService } from './fsync-thread.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -332,34 +333,15 @@ export function errnoText(e: NodeJS.ErrnoException): string {
  * values are latin1 strings (one byte per char), so a command is encoded without making any
  * intermediate string: nothing per command is left for the garbage collector.
  */
-/** Writes the decimal digits of n (a non-negative integer) at p; returns the offset after them. */
-function putDecimal(b: Buffer, p: number, n: number): number {
-  if (n < 10) {
-    b[p] = 48 + n;
-    return p + 1;
-  }
-  let digits = 1;
-  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-  const end = p + digits;
-  let i = end;
-  while (n >= 10) {
-    const q = Math.floor(n / 10);
-    b[--i] = 48 + (n - q * 10);
-    n = q;
-  }
-  b[--i] = 48 + n;
-  return end;
-}
-
 class ByteQueue {
   /** Capacity kept between turns; a larger buffer (a huge turn) is let go once written. */
   private static readonly KEEP = 1 << 20;
-  bytes = Buffer.allocUnsafeSlow(64 * 1024);
+  bytes = Buffer.allocUnsafeSlow(64 * 1024) as Latin1Buffer;
   length = 0;
 
   private reserve(n: number): void {
     if (this.length + n <= this.bytes.length) return;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.length + n));
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.length + n)) as Latin1Buffer;
     this.bytes.copy(bigger, 0, 0, this.length);
     this.bytes = bigger;
   }
@@ -378,17 +360,8 @@ class ByteQueue {
 
   /** Text as latin1 bytes. */
   text(s: string): void {
-    const n = s.length;
-    this.reserve(n);
-    const b = this.bytes;
-    if (n < 64) {
-      // Short strings: a plain loop beats a call into the runtime.
-      let p = this.length;
-      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
-      this.length = p;
-    } else {
-      this.length += b.write(s, this.length, n, 'latin1');
-    }
+    this.reserve(s.length);
+    this.length = putLatin1(this.bytes, this.length, s);
   }
 
   /** `*<n>\r\n`: a command of n arguments. */
@@ -409,15 +382,18 @@ class ByteQueue {
     this.reserve(n + 24);
     const b = this.bytes;
     let p = this.length;
+    // The short cases of putDecimal and putLatin1 by hand: calls here measured ~15% more
+    // per SET with the AOF on.
     b[p++] = 36; // '$'
-    p = putDecimal(b, p, n);
+    if (n < 10) b[p++] = 48 + n;
+    else p = putDecimal(b, p, n);
     b[p++] = 13;
     b[p++] = 10;
-    if (n < 64) {
-      // Short strings: a plain loop beats a call into the runtime.
-      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    if (n <= 32) {
+      for (let i = 0; i < n; i++) b[p + i] = s.charCodeAt(i);
+      p += n;
     } else {
-      p += b.write(s, p, n, 'latin1');
+      p = putLatin1(b, p, s);
     }
     b[p++] = 13;
     b[p++] = 10;
@@ -432,6 +408,6 @@ class ByteQueue {
 
   clear(): void {
     this.length = 0;
-    if (this.bytes.length > ByteQueue.KEEP) this.bytes = Buffer.allocUnsafeSlow(64 * 1024);
+    if (this.bytes.length > ByteQueue.KEEP) this.bytes = Buffer.allocUnsafeSlow(64 * 1024) as Latin1Buffer;
   }
 }
