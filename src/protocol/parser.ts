@@ -21,6 +21,8 @@ import { E } from './errors.js';
 const INLINE_MAX = 64 * 1024;
 /** Bulk arguments this large are assembled in their own buffer (Redis PROTO_MBULK_BIG_ARG). */
 const BIG_ARG = 32 * 1024;
+/** A frame split across reads keeps its own bytes (for `raw`) when at most this long so far. */
+const RAW_CARRY_MAX = 4096;
 /** Limits that apply before a client has authenticated (Redis 7.0 processMultibulkBuffer). */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
@@ -59,9 +61,28 @@ export interface ParserOptions {
   unauthenticated(): boolean;
 }
 
-export class RequestParser {
+/**
+ * Where the bytes of the command `next()` returned last are: `rawBuf` from `rawStart` to
+ * `rawEnd`, or rawStart -1 when there are none (an inline command, a frame with a large
+ * argument or split across many reads). A multibulk request has exactly one spelling (lengths
+ * without sign or leading zeros, as Redis requires), so these bytes are the command encoded in
+ * RESP: the AOF copies them instead of encoding the command again. The buffer is never written
+ * to after it is read from, so the range stays valid.
+ */
+export interface RawRequest {
+  readonly rawBuf: Buffer;
+  readonly rawStart: number;
+  readonly rawEnd: number;
+}
+
+export class RequestParser implements RawRequest {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
+  /** Where the frame being read starts in buf (-1: its bytes are not all there). */
+  private frameStart = -1;
+  rawBuf: Buffer = this.buf;
+  rawStart = -1;
+  rawEnd = -1;
   /** Whether a multibulk frame is being read. */
   private inFrame = false;
   /** Arguments the frame being read still expects. */
@@ -100,12 +121,22 @@ export class RequestParser {
       if (this.bigFill < this.big.length) return;
       // Complete: the argument's bytes are in `big`; whatever follows stays for parsing.
       this.args[this.argN++] = (this.big as Latin1Buffer).latin1Slice(0, this.bulkLen);
+      this.frameStart = -1;
       this.big = null;
       this.bigFill = 0;
       this.bulkLen = -1;
       this.argsLeft--;
       chunk = chunk.subarray(n);
     }
+    if (this.inFrame && this.frameStart >= 0 && this.pos - this.frameStart <= RAW_CARRY_MAX) {
+      // A frame split across reads: its bytes read so far are carried over with the rest.
+      const carried = this.pos - this.frameStart;
+      this.buf = Buffer.concat([this.buf.subarray(this.frameStart), chunk]);
+      this.frameStart = 0;
+      this.pos = carried;
+      return;
+    }
+    if (this.inFrame) this.frameStart = -1;
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
     } else {
@@ -128,12 +159,14 @@ export class RequestParser {
           const inline = this.readInline();
           if (inline === null) return null;
           if (inline.length === 0) continue;
+          this.rawStart = -1;
           return inline;
         }
         // Fast path for `*<1-2 digits>\r`: the count needs none of readCountLine's checks
         // (at most 10 arguments is within the unauthenticated limit too).
         let count: number | null = -1;
         const p = this.pos;
+        this.frameStart = p;
         if (p + 3 < buf.length) {
           const d0 = buf[p + 1]! - 48;
           const c2 = buf[p + 2]!;
@@ -164,7 +197,8 @@ export class RequestParser {
           // proto-max-bulk-len is at least 1MB); anything else goes through readBulkHeader.
           const p = this.pos;
           let len = -1;
-          if (buf[p] === DOLLAR) {
+          // (A leading zero is not allowed: it goes the slow way, which refuses it.)
+          if (buf[p] === DOLLAR && buf[p + 1] !== 48) {
             let n = 0;
             let i = p + 1;
             const stop = Math.min(p + 7, buf.length);
@@ -188,6 +222,7 @@ export class RequestParser {
         const avail = buf.length - this.pos;
         if (avail < this.bulkLen + 2) {
           if (this.bulkLen >= BIG_ARG) {
+            this.frameStart = -1;
             this.big = Buffer.allocUnsafe(this.bulkLen + 2);
             buf.copy(this.big, 0, this.pos);
             this.bigFill = avail;
@@ -225,6 +260,9 @@ export class RequestParser {
       }
       // The array is the caller's now; the next frame starts a new one.
       this.inFrame = false;
+      this.rawBuf = this.buf;
+      this.rawStart = this.frameStart;
+      this.rawEnd = this.pos;
       return this.args;
     }
   }
@@ -283,10 +321,12 @@ export class RequestParser {
 
 /**
  * Parses the decimal between start and end as Redis's string2ll does for lengths:
- * optional '-', digits only, no '+', no spaces. Returns null when it is not a number.
+ * optional '-', digits only, no '+', no spaces, no leading zero ("0" alone; not "-0").
+ * Returns null when it is not a number.
  */
 function parseLength(buf: Buffer, start: number, end: number): number | null {
   if (start >= end || end - start > 19) return null;
+  if (end - start === 1 && buf[start] === 48) return 0;
   let i = start;
   let neg = false;
   if (buf[i] === 45) {
@@ -294,6 +334,7 @@ function parseLength(buf: Buffer, start: number, end: number): number | null {
     i++;
     if (i >= end) return null;
   }
+  if (buf[i] === 48) return null;
   let n = 0;
   for (; i < end; i++) {
     const c = buf[i]! - 48;

@@ -63,6 +63,11 @@ export class Client {
   readonly reply: Reply;
   readonly args = new Args();
   readonly parser: RequestParser;
+  /**
+   * The command processInput is running, while the parser still has its request bytes
+   * (parser.rawStart..rawEnd): a command propagated unchanged is copied from them.
+   */
+  rawArgv: string[] | null = null;
   authenticated: boolean;
   replyMode: ReplyMode = 'on';
   /** CLIENT REPLY SKIP was just run: the next command's reply is dropped. */
@@ -251,7 +256,9 @@ export class Client {
         }
         if (argv === null) break;
         this.qbufAtCommand = qbuf;
+        this.rawArgv = this.parser.rawStart >= 0 ? argv : null;
         server.execute(this, argv);
+        this.rawArgv = null;
         this.qbufAtCommand = -1;
       }
     } finally {

@@ -276,7 +276,9 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
     const effects = c.propagateAs as string[][] | null;
     const dbid = c.db.id;
     if (effects === null) {
-      server.propagate(dbid, argv);
+      // The command as it arrived: its request bytes, when they are at hand, are what the
+      // AOF appends (the same RESP it would encode).
+      server.propagate(dbid, argv, argv === c.rawArgv ? c.parser : null);
     } else {
       // Several effects of one command are one atomic unit in the AOF and on replicas, as
       // Redis 7.0's propagatePendingCommands wraps them; inside EXEC the transaction wraps.

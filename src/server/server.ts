@@ -14,6 +14,7 @@ import { COMMANDS } from '../commands/index.js';
 import { Trait, traits, type CommandSpec } from '../commands/types.js';
 import { Config, findConfig } from '../config/config.js';
 import type { Aof } from '../persistence/aof/aof.js';
+import type { RawRequest } from '../protocol/parser.js';
 import { Store } from '../store/store.js';
 import type { Clock } from '../store/store.js';
 import { BlockingManager } from './blocking.js';
@@ -133,8 +134,11 @@ export class Server {
    * fields in order; a subsystem registers its own section (e.g. 'persistence').
    */
   readonly infoSections = new Map<string, () => [string, string | number][]>();
-  /** Receives each propagated command (the AOF and, later, replicas). */
-  readonly feeds: ((dbid: number, argv: string[]) => void)[] = [];
+  /**
+   * Receives each propagated command (the AOF and, later, replicas), with its request bytes
+   * when it is a client's command propagated as it arrived (see RawRequest).
+   */
+  readonly feeds: ((dbid: number, argv: string[], raw: RawRequest | null) => void)[] = [];
   /**
    * Disk-error refusals (MISCONF after a failed save or AOF write): each returns an error line
    * or null. Applied, as Redis's writeCommandsDeniedByDiskError, to write commands, to an
@@ -443,9 +447,9 @@ export class Server {
   }
 
   /** Sends a command's effect to the AOF and replicas. */
-  propagate(dbid: number, argv: string[]): void {
+  propagate(dbid: number, argv: string[], raw: RawRequest | null = null): void {
     if (this.store.loading) return;
-    for (const f of this.feeds) f(dbid, argv);
+    for (const f of this.feeds) f(dbid, argv, raw);
   }
 
   commandStats(name: string): CommandStat {

@@ -104,9 +104,9 @@ export class Aof {
     return this.config.str('appendfilename');
   }
 
-  private get policy(): FsyncPolicy {
-    return this.config.str('appendfsync') as FsyncPolicy;
-  }
+  /** appendfsync and aof-timestamp-enabled, kept current by config listeners (read per command). */
+  private policy: FsyncPolicy = 'everysec';
+  private timestamps = false;
 
   /** Bytes of BASE + INCR files (aof_current_size). */
   get currentSize(): number {
@@ -116,8 +116,12 @@ export class Aof {
   /** Registers the AOF with the server; returns the start-up step (load + open). */
   wire(): (server: Server) => void {
     const server = this.server;
-    server.feeds.push((dbid, argv) => {
-      if (this.state !== 'off' && this.log !== null) this.log.feed(dbid, argv);
+    this.policy = this.config.str('appendfsync') as FsyncPolicy;
+    this.config.on('appendfsync', (v) => (this.policy = v as FsyncPolicy));
+    this.timestamps = this.config.bool('aof-timestamp-enabled');
+    this.config.on('aof-timestamp-enabled', (v) => (this.timestamps = v as boolean));
+    server.feeds.push((dbid, argv, raw) => {
+      if (this.state !== 'off' && this.log !== null) this.log.feed(dbid, argv, raw);
     });
     server.beforeSleepHooks.push(() => {
       if (this.log !== null) this.log.flush();
@@ -150,7 +154,7 @@ export class Aof {
   private logOpts() {
     return {
       policy: () => this.policy,
-      timestamps: () => this.config.bool('aof-timestamp-enabled'),
+      timestamps: () => this.timestamps,
       noFsyncNow: () => this.config.bool('no-appendfsync-on-rewrite') && this.rewriting,
       log: (level: 'notice' | 'warning', msg: string) => this.server.log(level, msg),
       fsyncThread: () => this.useFsyncThread(),

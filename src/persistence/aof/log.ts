@@ -24,6 +24,7 @@
 
 import fs from 'node:fs';
 import { putDecimal, putLatin1, type Latin1Buffer } from '../../util/latin1.js';
+import type { RawRequest } from '../../protocol/parser.js';
 import type { FsyncService } from './fsync-thread.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -80,8 +81,11 @@ export class AofLog {
     return this.buf.length;
   }
 
-  /** Appends one command (and a SELECT when the database changes) to the buffer. */
-  feed(dbid: number, argv: readonly string[]): void {
+  /**
+   * Appends one command (and a SELECT when the database changes) to the buffer: its request
+   * bytes when given (they are the command in RESP), else argv encoded.
+   */
+  feed(dbid: number, argv: readonly string[], raw: RawRequest | null = null): void {
     const b = this.buf;
     if (this.opts.timestamps()) {
       const now = Math.floor(Date.now() / 1000);
@@ -97,6 +101,10 @@ export class AofLog {
       b.bulk('SELECT');
       b.bulk(String(dbid));
       this.selectedDb = dbid;
+    }
+    if (raw !== null) {
+      b.copy(raw.rawBuf, raw.rawStart, raw.rawEnd);
+      return;
     }
     b.count(argv.length);
     for (let i = 0; i < argv.length; i++) b.bulk(argv[i]!);
@@ -332,56 +340,109 @@ export function errnoText(e: NodeJS.ErrnoException): string {
  * The bytes fed since the last write, built straight into one growing Buffer. Keys and
  * values are latin1 strings (one byte per char), so a command is encoded without making any
  * intermediate string: nothing per command is left for the garbage collector.
+ *
+ * Request bytes copied in (`copy`) are kept as a range of their buffer while the next ones
+ * continue it: a client's pipeline of commands is one copy, made when anything else is
+ * appended or the bytes are read.
  */
 class ByteQueue {
   /** Capacity kept between turns; a larger buffer (a huge turn) is let go once written. */
   private static readonly KEEP = 1 << 20;
-  bytes = Buffer.allocUnsafeSlow(64 * 1024) as Latin1Buffer;
-  length = 0;
+  private buf = Buffer.allocUnsafeSlow(64 * 1024) as Latin1Buffer;
+  /** Bytes in buf. */
+  private len = 0;
+  /** A range of request bytes that follows buf's contents, not yet copied (src null: none). */
+  private src: Buffer | null = null;
+  private srcStart = 0;
+  private srcEnd = 0;
+
+  /** Every byte queued. */
+  get bytes(): Latin1Buffer {
+    if (this.src !== null) this.settle();
+    return this.buf;
+  }
+
+  get length(): number {
+    return this.src === null ? this.len : this.len + this.srcEnd - this.srcStart;
+  }
 
   private reserve(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.length + n)) as Latin1Buffer;
-    this.bytes.copy(bigger, 0, 0, this.length);
-    this.bytes = bigger;
+    if (this.len + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.len + n)) as Latin1Buffer;
+    this.buf.copy(bigger, 0, 0, this.len);
+    this.buf = bigger;
+  }
+
+  /** Copies the pending range of request bytes in. */
+  private settle(): void {
+    const src = this.src!;
+    const start = this.srcStart;
+    const n = this.srcEnd - start;
+    this.src = null;
+    this.reserve(n);
+    const b = this.buf;
+    const p = this.len;
+    if (n <= 64) {
+      for (let i = 0; i < n; i++) b[p + i] = src[start + i]!;
+    } else {
+      src.copy(b, p, start, start + n);
+    }
+    this.len = p + n;
+  }
+
+  /** Bytes from..to of src, as they are (a request's bytes: RESP already). */
+  copy(src: Buffer, from: number, to: number): void {
+    if (this.src === src && this.srcEnd === from) {
+      this.srcEnd = to;
+      return;
+    }
+    if (this.src !== null) this.settle();
+    this.src = src;
+    this.srcStart = from;
+    this.srcEnd = to;
   }
 
   /** A non-negative integer in decimal. */
   int(n: number): void {
+    if (this.src !== null) this.settle();
     this.reserve(20);
-    this.length = putDecimal(this.bytes, this.length, n);
+    this.len = putDecimal(this.buf, this.len, n);
   }
 
   crlf(): void {
+    if (this.src !== null) this.settle();
     this.reserve(2);
-    this.bytes[this.length++] = 13;
-    this.bytes[this.length++] = 10;
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
   }
 
   /** Text as latin1 bytes. */
   text(s: string): void {
+    if (this.src !== null) this.settle();
     this.reserve(s.length);
-    this.length = putLatin1(this.bytes, this.length, s);
+    this.len = putLatin1(this.buf, this.len, s);
   }
 
   /** `*<n>\r\n`: a command of n arguments. */
   count(n: number): void {
+    if (this.src !== null) this.settle();
     this.reserve(24);
-    const b = this.bytes;
-    let p = this.length;
+    const b = this.buf;
+    let p = this.len;
     b[p++] = 42; // '*'
     p = putDecimal(b, p, n);
     b[p++] = 13;
     b[p++] = 10;
-    this.length = p;
+    this.len = p;
   }
 
   /** `$<len>\r\n<s>\r\n`: one argument, with one room check and one length update. */
   bulk(s: string): void {
+    if (this.src !== null) this.settle();
     const n = s.length;
     this.reserve(n + 24);
-    const b = this.bytes;
-    let p = this.length;
+    const b = this.buf;
+    let p = this.len;
     // The short cases of putDecimal and putLatin1 by hand: calls here measured ~15% more
     // per SET with the AOF on.
     b[p++] = 36; // '$'
@@ -397,17 +458,19 @@ class ByteQueue {
     }
     b[p++] = 13;
     b[p++] = 10;
-    this.length = p;
+    this.len = p;
   }
 
   /** Forgets the first n bytes (they were written). */
   drop(n: number): void {
-    this.bytes.copy(this.bytes, 0, n, this.length);
-    this.length -= n;
+    if (this.src !== null) this.settle();
+    this.buf.copy(this.buf, 0, n, this.len);
+    this.len -= n;
   }
 
   clear(): void {
-    this.length = 0;
-    if (this.bytes.length > ByteQueue.KEEP) this.bytes = Buffer.allocUnsafeSlow(64 * 1024) as Latin1Buffer;
+    this.src = null;
+    this.len = 0;
+    if (this.buf.length > ByteQueue.KEEP) this.buf = Buffer.allocUnsafeSlow(64 * 1024) as Latin1Buffer;
   }
 }

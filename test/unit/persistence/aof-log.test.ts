@@ -102,6 +102,46 @@ test('commands are encoded byte for byte: any byte value, short and long argumen
   f.done();
 });
 
+test('request bytes are appended as they are: runs from one buffer are joined, anything else settles them first, in order', () => {
+  const f = tempFile();
+  const { log } = makeLog(f.fd, null, 'no');
+  // Two "reads" of pipelined requests, as a client's parser holds them.
+  const cmds = [['SET', 'a', '1'], ['set', 'b', 'x'.repeat(100)], ['INCR', 'c'], ['LPUSH', 'l', 'p', 'q']];
+  const read1 = Buffer.from('junk' + cmds.map(resp).join('') + 'tail', 'latin1');
+  const read2 = Buffer.from(cmds.map(resp).join(''), 'latin1');
+  const ranges = (buf: Buffer, at: number) =>
+    cmds.map((c) => {
+      const r = { rawBuf: buf, rawStart: at, rawEnd: at + resp(c).length };
+      at = r.rawEnd;
+      return r;
+    });
+  const r1 = ranges(read1, 4);
+  const r2 = ranges(read2, 0);
+  let expected = '';
+  const feedRaw = (db: number, i: number, r: { rawBuf: Buffer; rawStart: number; rawEnd: number }): void => {
+    log.feed(db, cmds[i]!, r);
+    expected += resp(cmds[i]!);
+  };
+  expected += resp(['SELECT', '0']);
+  feedRaw(0, 0, r1[0]!);
+  feedRaw(0, 1, r1[1]!);
+  log.feed(0, ['DEL', 'z']); // encoded between two copies of the same read
+  expected += resp(['DEL', 'z']);
+  feedRaw(0, 2, r1[2]!);
+  feedRaw(0, 0, r2[0]!); // another buffer
+  feedRaw(0, 1, r2[1]!);
+  expected += resp(['SELECT', '4']);
+  feedRaw(4, 2, r2[2]!); // a SELECT comes first
+  feedRaw(4, 3, r2[3]!);
+  assert.equal(log.pending, expected.length);
+  log.flush();
+  feedRaw(4, 3, r1[3]!);
+  log.flush();
+  assert.equal(fs.readFileSync(f.file, 'latin1'), expected);
+  log.close();
+  f.done();
+});
+
 test('aof-timestamp-enabled: a #TS:<unix time> line comes before the first command', () => {
   const f = tempFile();
   const { log } = makeLog(f.fd, null, 'no', true);

@@ -67,8 +67,14 @@ test('frames of 0 to 12 arguments with lengths around the fast-path bounds parse
 });
 
 test('counts and lengths the fast path does not take still parse or fail as before', () => {
-  // Leading zeros, 10 and 11 arguments, a negative count, non-digits.
-  assert.deepEqual(run([Buffer.from('*01\r\n$0003\r\nget\r\n')]), [['get']]);
+  // Leading zeros and -0 are refused (Redis's string2ll), in counts and in lengths; 0 alone is
+  // a length. Then 10 and 11 arguments, a negative count, non-digits.
+  assert.deepEqual(run([Buffer.from('*01\r\n$3\r\nget\r\n')]), ['ERR Protocol error: invalid multibulk length']);
+  assert.deepEqual(run([Buffer.from('*-0\r\n')]), ['ERR Protocol error: invalid multibulk length']);
+  assert.deepEqual(run([Buffer.from('*1\r\n$03\r\nget\r\n')]), ['ERR Protocol error: invalid bulk length']);
+  assert.deepEqual(run([Buffer.from('*1\r\n$0003\r\nget\r\n')]), ['ERR Protocol error: invalid bulk length']);
+  assert.deepEqual(run([Buffer.from('*1\r\n$-0\r\n')]), ['ERR Protocol error: invalid bulk length']);
+  assert.deepEqual(run([Buffer.from('*2\r\n$4\r\necho\r\n$0\r\n\r\n')]), [['echo', '']]);
   const ten = Array.from({ length: 10 }, (_, i) => String(i));
   assert.deepEqual(run([Buffer.from(frame(ten))]), [ten]);
   const eleven = Array.from({ length: 11 }, (_, i) => String(i));
@@ -116,5 +122,50 @@ test('a repeated last argument is reused, and values that differ in any byte or 
   const wire = cmds.map((c) => frame(c)).join('');
   for (const pieces of [[Buffer.from(wire, 'latin1')], [...Buffer.from(wire, 'latin1')].map((b) => Buffer.from([b]))]) {
     assert.deepEqual(run(pieces), cmds);
+  }
+});
+
+test('rawStart..rawEnd are the bytes of the frame just returned, in any pieces; none for inline requests and large arguments assembled apart', () => {
+  let seed = 3;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const reqs: (string[] | string)[] = [];
+  for (let i = 0; i < 300; i++) {
+    const n = 1 + Math.floor(rand() * 5);
+    const args = Array.from({ length: n }, () => {
+      const len = [0, 1, 9, 10, 99, 100, 5000][Math.floor(rand() * 7)]!;
+      let s = '';
+      for (let k = 0; k < len; k++) s += String.fromCharCode(Math.floor(rand() * 256));
+      return s;
+    });
+    reqs.push(i % 50 === 7 ? `PING inline${i}` : i % 100 === 13 ? ['SET', 'big', 'b'.repeat(40_000)] : args);
+  }
+  const wire = Buffer.from(reqs.map((q) => (typeof q === 'string' ? q + '\r\n' : frame(q))).join(''), 'latin1');
+  for (const split of [[wire], pieces(wire, rand), pieces(wire, rand)]) {
+    const p = new RequestParser({ maxBulkLen: () => 512 * 1024 * 1024, unauthenticated: () => false });
+    let got = 0;
+    let withRaw = 0;
+    for (const piece of split) {
+      p.feed(piece);
+      for (let cmd = p.next(); cmd !== null; cmd = p.next()) {
+        const q = reqs[got++]!;
+        if (typeof q === 'string') {
+          assert.equal(p.rawStart, -1, 'no request bytes for an inline request');
+          continue;
+        }
+        assert.deepEqual(cmd, q);
+        // A frame split across reads keeps its bytes while at most 4 KB of it came before the
+        // split; a large argument assembled in its own buffer loses them.
+        if (split.length === 1 || frame(q).length <= 4096) assert.ok(p.rawStart >= 0, `request ${got - 1} has its bytes`);
+        if (split.length > 1 && q[2]?.length === 40_000) assert.equal(p.rawStart, -1);
+        if (p.rawStart < 0) continue;
+        withRaw++;
+        assert.equal(p.rawBuf.toString('latin1', p.rawStart, p.rawEnd), frame(q), `request ${got - 1}`);
+      }
+    }
+    assert.equal(got, reqs.length);
+    assert.ok(withRaw > reqs.length / 2);
   }
 });
