@@ -68,9 +68,9 @@ class KeyIndex {
     }
   }
 
-  /** Records a key known to be absent at `pos`. */
+  /** Records a key known to be absent at `pos` (the entries before pos are indexed, none after). */
   add(items: readonly string[], h: number, pos: number, stride: number): void {
-    if (this.used >= this.limit) this.rebuild(items, stride);
+    if (this.used >= this.limit) this.rebuild(items, stride, pos);
     const slots = this.slots;
     const mask = this.mask;
     let i = h & mask;
@@ -118,11 +118,10 @@ class KeyIndex {
     }
   }
 
-  /** Rebuilds from the items, sized for twice their number of entries. */
-  rebuild(items: readonly string[], stride: number): void {
-    const n = items.length / stride;
-    const fresh = new KeyIndex(n + 1);
-    for (let pos = 0; pos < items.length; pos += stride) fresh.add(items, keyHash(items[pos]!), pos, stride);
+  /** Rebuilds from the entries before `end` (all by default), sized for twice as many. */
+  rebuild(items: readonly string[], stride: number, end = items.length): void {
+    const fresh = new KeyIndex(end / stride + 1);
+    for (let pos = 0; pos < end; pos += stride) fresh.add(items, keyHash(items[pos]!), pos, stride);
     this.slots = fresh.slots;
     this.mask = fresh.mask;
     this.used = fresh.used;
