@@ -264,6 +264,7 @@ export class Client {
     } finally {
       server.chaining = outer;
       server.clockMark[0] = -1;
+      this.rawArgv = null;
     }
     server.schedule(this);
   }

@@ -31,6 +31,11 @@ function stream(): (string[] | string)[] {
       ['LPUSH', `l${r}`, 'a', 'b', 'c'],
       ['RPOP', `l${r}`],
       ['LPOP', 'nolist'], // nothing changes
+      ['BLPOP', `l${r}`, '0'], // served at once: propagated as a plain pop
+      ['LMOVE', `l${r}`, `dst${r}`, 'LEFT', 'RIGHT'],
+      ['GETDEL', `dst${r}`], // nothing: dst is a list (WRONGTYPE)
+      ['SET', `gd${r}`, 'x', 'GET'],
+      ['GETDEL', `gd${r}`], // propagated as DEL
       ['HSET', 'h', `f${r}`, 'v', 'g', String(r)],
       ['SADD', `s${r}`, 'm'],
       ['SADD', `s${r}`, 'm'], // no change: not propagated
