@@ -17,6 +17,7 @@
  *   node dist/bench/bgsave-latency.js [--keys 5000000] [--servers amber,redis,old=/x/cli.js]
  *        [--port 7800] [--driver redis-benchmark|node] [--clients 50] [--idle-ms 4000]
  *        [--rounds 1] [--node-args "--trace-gc"] [--rdb dump.rdb]
+ *        [--command BGSAVE|BGREWRITEAOF] [--chunk 10000]
  *
  * All servers are started and loaded first, then measured in turn, round after round (a
  * shared machine's load swings then hit them alike); with several rounds the best round of
@@ -152,8 +153,10 @@ class Control {
       this.sock.write(out, 'latin1');
     });
   }
-  async saving(): Promise<boolean> {
-    return /rdb_bgsave_in_progress:1/.test(await this.send('INFO', 'persistence'));
+  /** Whether the background job started by `command` (BGSAVE or BGREWRITEAOF) still runs. */
+  async saving(command: 'BGSAVE' | 'BGREWRITEAOF' = 'BGSAVE'): Promise<boolean> {
+    const info = await this.send('INFO', 'persistence');
+    return command === 'BGSAVE' ? /rdb_bgsave_in_progress:1/.test(info) : /aof_rewrite_(in_progress|scheduled):1/.test(info);
   }
   close(): void {
     this.sock.destroy();
@@ -270,11 +273,13 @@ export interface MeasureOptions {
   idleMs: number;
   /** redis-benchmark requests per reported distribution. */
   chunk?: number;
+  /** The background job measured (default BGSAVE; BGREWRITEAOF needs the AOF on). */
+  command?: 'BGSAVE' | 'BGREWRITEAOF';
 }
 
 /**
- * Measures a loaded server: GETs with no save for `idleMs`, then GETs during a BGSAVE
- * started with the load already running.
+ * Measures a loaded server: GETs with no save for `idleMs`, then GETs during a BGSAVE (or
+ * the `command` given) started with the load already running.
  */
 export async function measureBgsave(port: number, pid: number, opts: MeasureOptions): Promise<SaveResult> {
   const ctl = await Control.open(port);
@@ -296,10 +301,11 @@ export async function measureBgsave(port: number, pid: number, opts: MeasureOpti
     const idle = await phase(() => new Promise((r) => setTimeout(r, opts.idleMs)));
     const rssBefore = rssKb(pid);
     let peak = rssBefore;
+    const command = opts.command ?? 'BGSAVE';
     const save = await phase(async () => {
-      const reply = await ctl.send('BGSAVE');
-      if (!/started/.test(reply)) throw new Error(`BGSAVE: ${reply.trim()}`);
-      while (await ctl.saving()) {
+      const reply = await ctl.send(command);
+      if (!/started|scheduled/.test(reply)) throw new Error(`${command}: ${reply.trim()}`);
+      while (await ctl.saving(command)) {
         peak = Math.max(peak, rssKb(pid));
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -330,6 +336,10 @@ interface Cli {
   nodeArgs: string[];
   /** Start from this RDB file instead of loading keys with SET (quicker for repeated runs). */
   rdb: string | null;
+  /** The background job measured: BGSAVE, or BGREWRITEAOF (the servers then run with the AOF on). */
+  command: 'BGSAVE' | 'BGREWRITEAOF';
+  /** redis-benchmark requests per reported distribution. */
+  chunk: number;
 }
 
 /** `amber`, `redis`, or `label=path/to/cli.js` (another Amber build, for A/B runs). */
@@ -342,7 +352,7 @@ function parseTarget(spec: string): Target {
 }
 
 function parseCli(argv: string[]): Cli {
-  const c: Cli = { keys: 5_000_000, targets: [parseTarget('amber'), parseTarget('redis')], port: 7800, driver: 'redis-benchmark', clients: 50, idleMs: 4000, rounds: 1, nodeArgs: [], rdb: null };
+  const c: Cli = { keys: 5_000_000, targets: [parseTarget('amber'), parseTarget('redis')], port: 7800, driver: 'redis-benchmark', clients: 50, idleMs: 4000, rounds: 1, nodeArgs: [], rdb: null, command: 'BGSAVE', chunk: 10_000 };
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
     const v = (): string => argv[++i]!;
@@ -355,6 +365,8 @@ function parseCli(argv: string[]): Cli {
     else if (w === '--rounds') c.rounds = Number(v());
     else if (w === '--node-args') c.nodeArgs = v().split(' ').filter((s) => s !== '');
     else if (w === '--rdb') c.rdb = v();
+    else if (w === '--command') c.command = v().toUpperCase() as Cli['command'];
+    else if (w === '--chunk') c.chunk = Number(v());
     else throw new Error(`unknown option ${w}`);
   }
   return c;
@@ -421,7 +433,7 @@ async function main(): Promise<void> {
       const port = c.port + i;
       const dir = mkdtempSync(join(tmpdir(), `bgsave-lat-${target.label}-`));
       if (c.rdb !== null) copyFileSync(c.rdb, join(dir, 'dump.rdb'));
-      const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+      const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', c.command === 'BGREWRITEAOF' ? 'yes' : 'no'];
       const proc: ChildProcess =
         target.kind === 'amber'
           ? spawn(process.execPath, [...c.nodeArgs, target.cli, ...common], { stdio: ['ignore', c.nodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'] })
@@ -438,7 +450,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < c.rounds; r++) {
       for (const s of running) {
         const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-        const res = await measureBgsave(s.port, s.proc.pid!, { keys: c.keys, clients: c.clients, driver: c.driver, idleMs: c.idleMs });
+        const res = await measureBgsave(s.port, s.proc.pid!, { keys: c.keys, clients: c.clients, driver: c.driver, idleMs: c.idleMs, chunk: c.chunk, command: c.command });
         s.results.push(res);
         process.stdout.write(`round ${r + 1} ${s.target.label} (load ${load})\n  no save:     ${fmt(res.idle)}\n  during save: ${fmt(res.save)}; save ${(res.save.ms / 1000).toFixed(2)} s, RSS +${res.rssGrowthPct.toFixed(1)}%\n`);
       }

@@ -715,7 +715,7 @@ export class RdbPersistence {
     const sink = new BlockSink(out);
     const writer = new RdbWriter(sink, { ...opts, bufferSize: BG_CHUNK });
     this.header(writer, true);
-    const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink));
+    const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink), { sliceMs: BG_TURN_MS });
     return snap.run().then(
       () => {
         writer.end();

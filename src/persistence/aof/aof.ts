@@ -368,7 +368,7 @@ export class Aof {
         const fd = fs.openSync(path.join(dir, name), 'w', 0o644);
         if (incr) this.persistManifest(next);
         if (this.log !== null) {
-          this.log.close();
+          this.log.closeInBackground();
           this.closedIncrBytes += this.log.incrSize;
         }
         this.log = new AofLog(fd, name, 0, this.logOpts());

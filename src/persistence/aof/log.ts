@@ -303,6 +303,43 @@ export class AofLog {
     tryClose();
   }
 
+  /**
+   * Closes the file when a rewrite switches to a new INCR file: what is buffered is written
+   * now, the fsync and the close run on the thread pool (Redis's
+   * aof_background_fsync_and_close: under everysec the fsync may come late as long as it
+   * comes; under always everything acknowledged is already on disk). Replies still waiting
+   * on this file's data are released when that fsync returns.
+   */
+  closeInBackground(): void {
+    if (this.closed) return;
+    this.flush(true);
+    if (this.thread !== null) {
+      // Waits for an fsync of this file that the thread may be running.
+      this.thread.detach();
+      this.thread.onDone = () => {};
+      this.thread = null;
+    }
+    this.closed = true;
+    const fd = this.fd;
+    const target = this.incrSize;
+    const syncAndClose = (): void => {
+      if (this.fsyncRunning) {
+        setTimeout(syncAndClose, 5);
+        return;
+      }
+      fs.fdatasync(fd, (err) => {
+        if (err) {
+          this.fsyncError(err);
+        } else {
+          if (target > this.syncedSize) this.syncedSize = target;
+          this.release();
+        }
+        fs.close(fd, () => {});
+      });
+    };
+    syncAndClose();
+  }
+
   /** Synchronous fsync of everything written (SHUTDOWN, tests). */
   syncNow(): void {
     this.flush(true);

@@ -248,6 +248,33 @@ test('close() writes what is buffered, fsyncs, and detaches the thread before th
   f.done();
 });
 
+test('closeInBackground() (a rewrite switching files) writes what is buffered at once, then fsyncs and closes on the thread pool and releases the replies that waited', async () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log } = makeLog(f.fd, fsync);
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  const held = tracked(log.durable());
+  log.feed(0, ['SET', 'b', '2']);
+  log.closeInBackground();
+  assert.equal(fsync.detaches, 1, 'the fsync thread lets go of the file');
+  assert.match(fs.readFileSync(f.file, 'latin1'), /\$1\r\nb\r\n\$1\r\n2\r\n$/, 'the buffer was written before returning');
+  // The thread-pool fsync and close come back in a later turn.
+  for (let i = 0; i < 50 && !held.done; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(held.done, true, 'released once the background fsync returned');
+  for (let i = 0; i < 50; i++) {
+    try {
+      fs.fstatSync(f.fd);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.throws(() => fs.fstatSync(f.fd), 'the descriptor is closed');
+  log.closeInBackground(); // a second call does nothing
+  f.done();
+});
+
 test('the fsync thread fsyncs what was written, reports it, and switches files', async () => {
   const f = tempFile();
   const g = tempFile();
