@@ -133,11 +133,6 @@ export class Client {
       maxBulkLen: () => config.num('proto-max-bulk-len'),
       unauthenticated: () => this.authRequired(),
     });
-    if (socket !== null) {
-      // Remember the addresses now: a closed socket forgets them.
-      void this.addr;
-      void this.laddr;
-    }
   }
 
   /**
@@ -156,7 +151,11 @@ export class Client {
   private cachedAddr: string | null = null;
   private cachedLaddr: string | null = null;
 
-  /** The peer address `ip:port` (`[ipv6]:port`), kept after the socket closes. */
+  /**
+   * The peer address `ip:port` (`[ipv6]:port`). Asked of the socket when first needed (two
+   * system calls a connection would otherwise pay at accept, as Redis also waits) and kept:
+   * close() asks before the socket goes, so it is known afterwards.
+   */
   get addr(): string {
     if (this.cachedAddr === null) {
       const s = this.socket;
@@ -391,7 +390,9 @@ export class Client {
     this.closed = true;
     this.server.removeClient(this);
     const s = this.socket;
-    if (s !== null) {
+    if (s !== null && !s.destroyed) {
+      void this.addr;
+      void this.laddr;
       // Like Redis's close(): stop reading, let what was written leave, then drop the
       // connection (a peer that keeps sending gets a reset, not a half-open socket).
       s.pause();
@@ -399,5 +400,24 @@ export class Client {
       // A peer that reads nothing would keep the output (and the socket) forever.
       setTimeout(() => s.destroy(), 5000).unref();
     }
+  }
+
+  /**
+   * The peer closed its side (EOF). As Redis frees a client whose read returns 0, the
+   * connection is dropped without a shutdown or a half-open wait: after this turn's replies
+   * were handed to the socket (the end of the turn comes first: it was scheduled before),
+   * the socket is destroyed.
+   */
+  peerClosed(): void {
+    setImmediate(() => {
+      if (this.closed) return;
+      const s = this.socket;
+      if (s !== null && !s.destroyed) {
+        void this.addr;
+        void this.laddr;
+        s.destroy();
+      }
+      this.close();
+    });
   }
 }

@@ -218,7 +218,9 @@ export class Server {
     const out: net.Server[] = [];
     let bound = port;
     for (const { host, optional } of parseBinds(this.config.str('bind'))) {
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      // allowHalfOpen: a peer's EOF is handled by the client (peerClosed), not by Node
+      // ending the socket (a shutdown call, then the wait for it) first.
+      const srv = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -312,6 +314,7 @@ export class Server {
         this.schedule(c);
       }
     });
+    socket.on('end', () => c.peerClosed());
     socket.on('error', () => c.close());
     socket.on('close', () => c.close());
   }

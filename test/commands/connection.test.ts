@@ -1,4 +1,5 @@
 import { after, before, describe, test } from 'node:test';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { ErrorReply, TestClient } from '../helpers/resp.js';
 import { NO_REDIS, bothReplies, redisServerPath, startAmber, startRedis, waitFor, type RealRedis, type TestAmber } from '../helpers/servers.js';
@@ -55,6 +56,30 @@ describe('PING, ECHO, SELECT, QUIT', () => {
     await c.closed();
     const d = await amber.client();
     assert.equal(await d.call('EXISTS', 'quit-ko'), 0);
+  });
+
+  test('a client that half-closes after its commands gets their replies, then the server closes and forgets it', async () => {
+    const watcher = await amber.client();
+    const before = Number(/connected_clients:(\d+)/.exec((await watcher.call('INFO', 'clients')) as string)![1]);
+    const sock = net.connect({ port: amber.port, host: '127.0.0.1', allowHalfOpen: true });
+    await new Promise((r) => sock.once('connect', r));
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    const closed = new Promise((r) => sock.once('close', r));
+    sock.end('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n');
+    // The server closes its side too: nothing is left half-open.
+    const timedOut = await Promise.race([closed.then(() => false), new Promise((r) => setTimeout(() => r(true), 5000))]);
+    assert.equal(timedOut, false, 'the server closed the connection');
+    assert.equal(got, '+PONG\r\n$2\r\nhi\r\n');
+    await waitFor(async () => Number(/connected_clients:(\d+)/.exec((await watcher.call('INFO', 'clients')) as string)![1]) === before, 2000, 'the client to be gone');
+  });
+
+  test('CLIENT LIST shows the peer and local address of a client that never asked for them', async () => {
+    const c = await amber.client();
+    const id = (await c.call('CLIENT', 'ID')) as number;
+    const f = await clientFields(c, id);
+    assert.match(f.get('addr')!, /^127\.0\.0\.1:\d+$/);
+    assert.equal(f.get('laddr'), `127.0.0.1:${amber.port}`);
   });
 });
 
