@@ -276,9 +276,8 @@ export class AofLog {
     return new Promise((resolve) => this.waiters.push({ offset, resolve }));
   }
 
-  /** Writes, fsyncs and closes (switching files, turning the AOF off, shutdown). */
-  close(): void {
-    if (this.closed) return;
+  /** Writes what is buffered and lets go of the fsync thread: the start of either close. */
+  private endWrites(): void {
     this.flush(true);
     if (this.thread !== null) {
       // Waits for an fsync of this file that the thread may be running.
@@ -286,6 +285,12 @@ export class AofLog {
       this.thread.onDone = () => {};
       this.thread = null;
     }
+  }
+
+  /** Writes, fsyncs and closes (turning the AOF off, shutdown). */
+  close(): void {
+    if (this.closed) return;
+    this.endWrites();
     try {
       fs.fsyncSync(this.fd);
       this.syncedSize = this.incrSize;
@@ -312,13 +317,7 @@ export class AofLog {
    */
   closeInBackground(): void {
     if (this.closed) return;
-    this.flush(true);
-    if (this.thread !== null) {
-      // Waits for an fsync of this file that the thread may be running.
-      this.thread.detach();
-      this.thread.onDone = () => {};
-      this.thread = null;
-    }
+    this.endWrites();
     this.closed = true;
     const fd = this.fd;
     const target = this.incrSize;
