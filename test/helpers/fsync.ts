@@ -15,7 +15,7 @@ export class ManualFsync implements FsyncService {
   detaches = 0;
   alive = true;
   private done = 0;
-  onDone: (error: NodeJS.ErrnoException | null) => void = () => {};
+  onDone: (error: NodeJS.ErrnoException | null, micros: number) => void = () => {};
 
   attach(fd: number, synced: number): void {
     this.fd = fd;
@@ -45,10 +45,10 @@ export class ManualFsync implements FsyncService {
     return this.requests.length === 0 ? this.done : Math.max(...this.requests);
   }
 
-  /** Finishes an fsync covering `upTo` (default: everything asked for) and reports it. */
-  complete(upTo = this.wanted): void {
+  /** Finishes an fsync covering `upTo` (default: everything asked for) that took `micros`, and reports it. */
+  complete(upTo = this.wanted, micros = 1000): void {
     this.done = Math.max(this.done, upTo);
-    this.onDone(null);
+    this.onDone(null, micros);
   }
 
   /** Finishes an fsync without reporting it yet (the report is still on its way). */
@@ -58,7 +58,7 @@ export class ManualFsync implements FsyncService {
 
   /** Reports a failed fsync with the given errno code. */
   fail(code = 'EIO', message = 'EIO: i/o error, fdatasync'): void {
-    this.onDone(Object.assign(new Error(message), { code }));
+    this.onDone(Object.assign(new Error(message), { code }), 0);
   }
 
   terminate(): void {

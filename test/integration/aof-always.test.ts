@@ -1,6 +1,6 @@
 /**
  * `appendfsync always` over real sockets, with the fsync thread replaced by a hand-driven
- * one: which replies are held, when they leave, in which order, and what a failing fsync
+ * one and every fsync placed on it: which replies are held, when they leave, in which order, and what a failing fsync
  * does. "Nothing left" is checked on the server's own output counter, so no test waits for
  * something not to happen.
  */
@@ -9,12 +9,15 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAmber, waitFor, type TestAmber } from '../helpers/servers.js';
 import { ManualFsync } from '../helpers/fsync.js';
+import { FsyncPlacement } from '../../src/persistence/aof/fsync-placement.js';
 
 async function alwaysServer(t: TestContext): Promise<{ amber: TestAmber; fsync: ManualFsync }> {
   const amber = await startAmber({ appendonly: 'yes', appendfsync: 'always' });
   t.after(() => amber.stop());
   const fsync = new ManualFsync();
   amber.server.aof!.startFsyncThread = () => fsync;
+  // Every fsync goes to the thread, never inline.
+  amber.server.aof!.fsyncPlacement = new FsyncPlacement(false, 0);
   return { amber, fsync };
 }
 

@@ -20,6 +20,7 @@ import type { Server } from '../../server/server.js';
 import type { Value } from '../../store/values.js';
 import { exists, fileSize, fsyncDir, replaceFileAtomic } from './files.js';
 import { FsyncThread, type FsyncService } from './fsync-thread.js';
+import { FsyncPlacement } from './fsync-placement.js';
 import { AofLoadError, loadAofFile } from './loader.js';
 import { AofLog, errnoText, type FsyncPolicy } from './log.js';
 import { Manifest, ManifestError, parseManifest } from './manifest.js';
@@ -75,6 +76,8 @@ export class Aof {
    */
   private fsyncThread: FsyncService | null = null;
   private fsyncThreadFailed = false;
+  /** Where `always` fsyncs run; it outlives each INCR file (it measures the disk). Tests may pin it. */
+  fsyncPlacement = new FsyncPlacement();
   startFsyncThread: () => FsyncService = () =>
     new FsyncThread((reason) => {
       this.server.log('warning', `The AOF fsync thread stopped (${reason}); fsyncing on the thread pool instead.`);
@@ -158,6 +161,7 @@ export class Aof {
       noFsyncNow: () => this.config.bool('no-appendfsync-on-rewrite') && this.rewriting,
       log: (level: 'notice' | 'warning', msg: string) => this.server.log(level, msg),
       fsyncThread: () => this.useFsyncThread(),
+      placement: () => this.fsyncPlacement,
     };
   }
 

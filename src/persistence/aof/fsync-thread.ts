@@ -42,6 +42,8 @@ export const OFF_SLOTS = 2;
 export interface FsyncReport {
   gen: number;
   error: { code: string; message: string } | null;
+  /** How long the fdatasync took. */
+  micros: number;
 }
 
 /** What AofLog needs from an fsync thread (tests substitute a hand-driven one). */
@@ -59,7 +61,7 @@ export interface FsyncService {
   /** False once the thread has died; the caller then fsyncs another way. */
   readonly alive: boolean;
   /** Called on the main thread after each fsync of the attached file (error: errno code and text). */
-  onDone: (error: NodeJS.ErrnoException | null) => void;
+  onDone: (error: NodeJS.ErrnoException | null, micros: number) => void;
   /** Ends the thread. */
   terminate(): void;
 }
@@ -70,7 +72,7 @@ export class FsyncThread implements FsyncService {
   private readonly worker: Worker;
   private gen = 0;
   alive = true;
-  onDone: (error: NodeJS.ErrnoException | null) => void = () => {};
+  onDone: (error: NodeJS.ErrnoException | null, micros: number) => void = () => {};
 
   constructor(onDeath: (reason: string) => void) {
     this.ctl[FD] = -1;
@@ -83,7 +85,7 @@ export class FsyncThread implements FsyncService {
     this.worker.unref();
     this.worker.on('message', (r: FsyncReport) => {
       if (r.gen !== this.gen) return;
-      this.onDone(r.error === null ? null : Object.assign(new Error(r.error.message), { code: r.error.code }));
+      this.onDone(r.error === null ? null : Object.assign(new Error(r.error.message), { code: r.error.code }), r.micros);
     });
     const died = (reason: string): void => {
       if (!this.alive) return;

@@ -30,15 +30,16 @@ for (;;) {
     if (fd >= 0 && target > Atomics.load(offs, SYNCED)) {
       const retry = Atomics.load(ctl, RETRY);
       let report: FsyncReport;
+      const t0 = performance.now();
       try {
         fs.fdatasyncSync(fd);
         Atomics.store(offs, SYNCED, target);
         failed = null;
-        report = { gen, error: null };
+        report = { gen, error: null, micros: (performance.now() - t0) * 1000 };
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         failed = { retry, gen };
-        report = { gen, error: { code: err.code ?? 'EIO', message: err.message } };
+        report = { gen, error: { code: err.code ?? 'EIO', message: err.message }, micros: 0 };
       }
       Atomics.store(ctl, BUSY, 0);
       Atomics.notify(ctl, BUSY);

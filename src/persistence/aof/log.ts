@@ -5,11 +5,14 @@
  * RESP straight into its bytes; once per event-loop turn `flush` writes the buffer with one
  * write (Redis's flushAppendOnlyFile).
  *
- * - `always`: after the write, the log's fsync thread (fsync-thread.ts) is asked to cover
- *   it, and `durable()` gives the promise the server's reply gate waits on: no reply leaves
- *   before the writes that preceded it are on disk. Commands keep being read, executed and
- *   written while an fsync runs; the thread starts the next fsync as soon as the previous one
- *   returns, covering everything written by then (group commit, one fsync in flight).
+ * - `always`: after the write comes an fsync covering it, and `durable()` gives the promise
+ *   the server's reply gate waits on: no reply leaves before the writes that preceded it are
+ *   on disk. Where the fsync runs is chosen by its duration (fsync-placement.ts): inline on
+ *   the main thread right after the write, as Redis does, while fsyncs are quick; otherwise
+ *   the log's fsync thread (fsync-thread.ts) is asked to cover it, and commands keep being
+ *   read, executed and written while it runs; the thread starts the next fsync as soon as
+ *   the previous one returns, covering everything written by then (group commit, one fsync
+ *   in flight).
  * - `everysec`: an fsync runs on libuv's thread pool at most once a second. If one is still
  *   running, the write is postponed up to 2 s, then written anyway and counted in
  *   `aof_delayed_fsync`, as Redis does.
@@ -26,6 +29,7 @@ import fs from 'node:fs';
 import { putDecimal, putLatin1, type Latin1Buffer } from '../../util/latin1.js';
 import type { RawRequest } from '../../protocol/parser.js';
 import type { FsyncService } from './fsync-thread.js';
+import type { FsyncPlacement } from './fsync-placement.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -65,6 +69,8 @@ export class AofLog {
       log: (level: 'notice' | 'warning', msg: string) => void;
       /** The fsync thread for `always`, or null when there is none (the thread pool is used). */
       fsyncThread: () => FsyncService | null;
+      /** Where `always` fsyncs run (shared by the logs of one AOF: it measures the disk). */
+      placement: () => FsyncPlacement;
     },
   ) {
     this.incrSize = startSize;
@@ -178,9 +184,16 @@ export class AofLog {
     this.flush();
   }
 
-  /** `always`: asks the fsync thread to cover everything written (the thread pool without one). */
+  /**
+   * `always`: fsyncs everything written, inline or by asking the fsync thread (the thread
+   * pool without one).
+   */
   private syncAlways(): void {
     if (this.closed || this.opts.noFsyncNow()) return;
+    if (this.opts.placement().inline) {
+      this.syncInline();
+      return;
+    }
     if (this.thread !== null && !this.thread.alive) this.thread = null;
     if (this.thread === null) {
       const t = this.opts.fsyncThread();
@@ -189,7 +202,7 @@ export class AofLog {
         return;
       }
       t.attach(this.fd, this.syncedSize);
-      t.onDone = (err) => this.threadDone(err);
+      t.onDone = (err, micros) => this.threadDone(err, micros);
       this.thread = t;
       this.requested = this.syncedSize;
     }
@@ -199,13 +212,30 @@ export class AofLog {
     }
   }
 
-  /** The fsync thread finished an fsync of this file. */
-  private threadDone(err: NodeJS.ErrnoException | null): void {
+  /** Fsyncs on the main thread; a failure is retried by the next flush (every cron tick). */
+  private syncInline(): void {
+    const target = this.incrSize;
+    const t0 = performance.now();
+    try {
+      fs.fdatasyncSync(this.fd);
+    } catch (e) {
+      this.fsyncError(e as NodeJS.ErrnoException);
+      return;
+    }
+    this.opts.placement().record((performance.now() - t0) * 1000);
+    this.fsyncOk();
+    if (target > this.syncedSize) this.syncedSize = target;
+    this.release();
+  }
+
+  /** The fsync thread finished an fsync of this file, which took `micros`. */
+  private threadDone(err: NodeJS.ErrnoException | null, micros: number): void {
     if (this.closed) return;
     if (err !== null) {
       this.fsyncError(err);
       return;
     }
+    this.opts.placement().record(micros);
     this.fsyncOk();
     this.collect();
   }
@@ -242,6 +272,7 @@ export class AofLog {
     this.fsyncRunning = true;
     const target = this.incrSize;
     this.lastFsyncMs = Date.now();
+    const t0 = performance.now();
     fs.fdatasync(this.fd, (err) => {
       this.fsyncRunning = false;
       if (this.closed) return;
@@ -249,6 +280,7 @@ export class AofLog {
         this.fsyncError(err);
         return;
       }
+      if (this.opts.policy() === 'always') this.opts.placement().record((performance.now() - t0) * 1000);
       this.fsyncOk();
       if (target > this.syncedSize) this.syncedSize = target;
       this.release();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { FsyncThread, type FsyncService } from '../../../src/persistence/aof/fsync-thread.js';
 import { AofLog, type FsyncPolicy } from '../../../src/persistence/aof/log.js';
 import { ManualFsync } from '../../helpers/fsync.js';
+import { FsyncPlacement, INLINE_MAX_MICROS } from '../../../src/persistence/aof/fsync-placement.js';
 
 function tempFile(): { file: string; fd: number; done(): void } {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'amber-aoflog-'));
@@ -14,7 +15,8 @@ function tempFile(): { file: string; fd: number; done(): void } {
   return { file, fd, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always', timestamps = false) {
+/** A log whose `always` fsyncs all go to `thread` (or the thread pool), unless `placement` says otherwise. */
+function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 'always', timestamps = false, placement = new FsyncPlacement(false, 0)) {
   const logged: string[] = [];
   const log = new AofLog(fd, 'appendonly.aof.1.incr.aof', 0, {
     policy: () => policy,
@@ -22,6 +24,7 @@ function makeLog(fd: number, thread: FsyncService | null, policy: FsyncPolicy = 
     noFsyncNow: () => false,
     log: (_level, msg) => logged.push(msg),
     fsyncThread: () => thread,
+    placement: () => placement,
   });
   return { log, logged };
 }
@@ -232,6 +235,89 @@ test('always: without an fsync thread the thread pool fsyncs and releases the wa
   assert.equal(log.durable(), null);
   log.close();
   f.done();
+});
+
+test('placement: fsyncs start inline; each window of 16 durations moves them by its median, in both directions', () => {
+  const p = new FsyncPlacement();
+  assert.equal(p.inline, true, 'no durations yet: inline');
+  for (let i = 0; i < 15; i++) p.record(5000);
+  assert.equal(p.inline, true, 'nothing is decided before a window is full');
+  p.record(5000);
+  assert.equal(p.inline, false, 'slow fsyncs go to the thread');
+  // A few quick outliers do not move a slow median, nor slow ones a quick median.
+  for (let i = 0; i < 16; i++) p.record(i < 5 ? 50 : 800);
+  assert.equal(p.inline, false);
+  for (let i = 0; i < 16; i++) p.record(i < 5 ? 9000 : 120);
+  assert.equal(p.inline, true, 'quick fsyncs come back inline');
+  for (let i = 0; i < 16; i++) p.record(INLINE_MAX_MICROS);
+  assert.equal(p.inline, false, 'the bound itself is the thread\'s');
+  const pinned = new FsyncPlacement(false, 0);
+  for (let i = 0; i < 32; i++) pinned.record(1);
+  assert.equal(pinned.inline, false, 'a bound of 0 never goes inline');
+});
+
+test('always, inline: the turn\'s write is fsynced before flush() returns, nothing is asked of the thread, and nothing waits', () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const { log } = makeLog(f.fd, fsync, 'always', false, new FsyncPlacement(true, Infinity));
+  log.feed(0, ['SET', 'a', '1']);
+  assert.notEqual(log.durable(), null, 'a buffered command is not durable yet');
+  log.flush();
+  assert.equal(log.durable(), null, 'durable once flush() returned');
+  assert.deepEqual(fsync.requests, []);
+  assert.equal(fsync.attaches, 0, 'the thread is not even attached');
+  assert.match(fs.readFileSync(f.file, 'latin1'), /\$1\r\na\r\n\$1\r\n1\r\n$/);
+  log.close();
+  f.done();
+});
+
+test('always: once the thread reports 16 quick fsyncs the next turn fsyncs inline, and replies still held leave with it', async () => {
+  const f = tempFile();
+  const fsync = new ManualFsync();
+  const placement = new FsyncPlacement(false);
+  const { log } = makeLog(f.fd, fsync, 'always', false, placement);
+  for (let i = 0; i < 15; i++) {
+    log.feed(0, ['SET', 'a', String(i)]);
+    log.flush();
+    fsync.complete(fsync.wanted, 100);
+  }
+  log.feed(0, ['SET', 'b', '1']);
+  log.flush();
+  const first = fsync.wanted;
+  const held1 = tracked(log.durable());
+  log.feed(0, ['SET', 'c', '1']);
+  log.flush();
+  const held2 = tracked(log.durable());
+  assert.equal(placement.inline, false);
+  fsync.complete(first, 100); // the 16th quick fsync
+  assert.equal(placement.inline, true);
+  await settle();
+  assert.deepEqual([held1.done, held2.done], [true, false]);
+  const asked = fsync.requests.length;
+  log.feed(0, ['SET', 'd', '1']);
+  log.flush();
+  assert.equal(fsync.requests.length, asked, 'no new request to the thread');
+  assert.equal(log.durable(), null, 'the inline fsync covered everything written');
+  await settle();
+  assert.equal(held2.done, true);
+  log.close();
+  f.done();
+});
+
+test('always, inline: a failed fsync refuses writes and holds the replies; the next flush (the cron) tries again', async () => {
+  // fdatasync of /dev/null fails with EINVAL.
+  const fd = fs.openSync('/dev/null', 'a');
+  const { log, logged } = makeLog(fd, null, 'always', false, new FsyncPlacement(true, Infinity));
+  log.feed(0, ['SET', 'a', '1']);
+  log.flush();
+  assert.equal(log.writeStatus, 'err');
+  assert.ok(logged.some((l) => l.startsWith("Can't persist AOF for fsync error")), logged.join('\n'));
+  const held = tracked(log.durable());
+  log.tick();
+  await settle();
+  assert.equal(held.done, false, 'still not durable');
+  assert.equal(log.writeStatus, 'err');
+  log.close(); // closes the descriptor
 });
 
 test('close() writes what is buffered, fsyncs, and detaches the thread before the file is closed', () => {
