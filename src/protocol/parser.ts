@@ -23,6 +23,7 @@ const INLINE_MAX = 64 * 1024;
 const BIG_ARG = 32 * 1024;
 /** A frame split across reads keeps its own bytes (for `raw`) when at most this long so far. */
 const RAW_CARRY_MAX = 4096;
+const NO_BYTES = Buffer.alloc(0);
 /** Limits that apply before a client has authenticated (Redis 7.0 processMultibulkBuffer). */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
@@ -76,7 +77,7 @@ export interface RawRequest {
 }
 
 export class RequestParser implements RawRequest {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = NO_BYTES;
   private pos = 0;
   /** Where the frame being read starts in buf (-1: its bytes are not all there). */
   private frameStart = -1;
@@ -143,6 +144,27 @@ export class RequestParser implements RawRequest {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     }
     this.pos = 0;
+  }
+
+  /**
+   * Lets go of `shared`, a read buffer that the next read overwrites (the server reads every
+   * client into one): the bytes not yet turned into commands, with the start of a frame
+   * being carried (see feed), are copied out; the last command's raw range is dropped.
+   */
+  unshare(shared: Buffer): void {
+    this.rawBuf = NO_BYTES;
+    this.rawStart = -1;
+    if (this.buf.buffer !== shared.buffer) return;
+    const carry = this.inFrame && this.frameStart >= 0 && this.pos - this.frameStart <= RAW_CARRY_MAX;
+    const from = carry ? this.frameStart : this.pos;
+    if (from >= this.buf.length) {
+      this.buf = NO_BYTES;
+    } else {
+      this.buf = Buffer.from(this.buf.subarray(from));
+    }
+    this.pos -= from;
+    if (carry) this.frameStart = 0;
+    else if (this.inFrame) this.frameStart = -1;
   }
 
   /**

@@ -165,6 +165,16 @@ export class Server {
   readonly clockMark = new Float64Array([-1]);
   /** True while Client.processInput runs a client's commands (see clockMark). */
   chaining = false;
+  /**
+   * Where every client socket reads (net.Socket's `onread`, see acceptIntoReadBuffer): one
+   * buffer reused by each read, instead of a new 64 KB allocation per read pushed through a
+   * Readable stream (~1 µs of CPU per read). Nothing may refer to it after the read's
+   * commands ran: the parser copies out what it did not parse (RequestParser.unshare) and
+   * the hooks below copy what they deferred (the AOF's request bytes).
+   */
+  private readonly readBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+  /** Run after each read into readBuffer was processed. */
+  readonly readDoneHooks: (() => void)[] = [];
   /** DEBUG PAUSE-CRON 1: periodic jobs are skipped. */
   cronPaused = false;
   private resolveClosed!: () => void;
@@ -220,7 +230,7 @@ export class Server {
     for (const { host, optional } of parseBinds(this.config.str('bind'))) {
       // allowHalfOpen: a peer's EOF is handled by the client (peerClosed), not by Node
       // ending the socket (a shutdown call, then the wait for it) first.
-      const srv = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
+      const srv = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => void this.accept(socket));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -240,6 +250,7 @@ export class Server {
       }
       const addr = srv.address();
       if (addr && typeof addr === 'object') bound = addr.port;
+      this.acceptIntoReadBuffer(srv);
       out.push(srv);
     }
     this.port = bound;
@@ -291,32 +302,77 @@ export class Server {
     return null;
   }
 
-  private accept(socket: net.Socket): void {
+  /**
+   * Makes the sockets srv accepts read into readBuffer. net.Server has no `onread` option,
+   * so the listener's accept callback (`_handle.onconnection`, which net.Server installs)
+   * is replaced by one that builds the socket as net.Server does, with `onread` added. If
+   * Node's internals are not as expected, srv keeps its own ('connection', 'data' events).
+   */
+  private acceptIntoReadBuffer(srv: net.Server): void {
+    type Accept = (err: number, clientHandle: unknown) => void;
+    const handle = (srv as unknown as { _handle?: { onconnection?: Accept } | null })._handle;
+    const nodeAccept = handle?.onconnection;
+    if (handle == null || typeof nodeAccept !== 'function') return;
+    const internals = srv as unknown as { _connections: number };
+    handle.onconnection = (err, clientHandle) => {
+      if (err) {
+        nodeAccept.call(handle, err, clientHandle);
+        return;
+      }
+      let client: Client | null = null;
+      const socket = new net.Socket({
+        handle: clientHandle,
+        allowHalfOpen: true,
+        readable: true,
+        writable: true,
+        onread: { buffer: this.readBuffer, callback: (n: number) => void (client !== null && this.readInto(client, n)) },
+      } as net.SocketConstructorOpts);
+      socket.setNoDelay(true);
+      // What net.Server keeps for its own sockets (connection count, server.close()).
+      internals._connections++;
+      Object.assign(socket, { server: srv, _server: srv });
+      client = this.accept(socket, true);
+    };
+  }
+
+  /** A read of n bytes into readBuffer for client c. */
+  private readInto(c: Client, n: number): void {
+    const buf = this.readBuffer;
+    this.received(c, buf.subarray(0, n));
+    c.parser.unshare(buf);
+    for (const h of this.readDoneHooks) h();
+  }
+
+  private received(c: Client, chunk: Buffer): void {
+    try {
+      c.onData(chunk);
+    } catch (e) {
+      this.log('warning', `Internal error serving client id=${c.id}: ${(e as Error).stack ?? e}`);
+      c.reply.error('ERR internal error');
+      c.closeAfterReply = true;
+      this.schedule(c);
+    }
+  }
+
+  /** A new connection; `readsIntoBuffer`: its reads come through readInto, not 'data' events. */
+  private accept(socket: net.Socket, readsIntoBuffer = false): Client | null {
     if (this.closing) {
       socket.destroy();
-      return;
+      return null;
     }
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n', () => socket.destroy());
-      return;
+      return null;
     }
     this.stats.totalConnections++;
     const c = new Client(this, socket, this.nextClientId++);
     this.clients.set(c.id, c);
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        c.onData(chunk);
-      } catch (e) {
-        this.log('warning', `Internal error serving client id=${c.id}: ${(e as Error).stack ?? e}`);
-        c.reply.error('ERR internal error');
-        c.closeAfterReply = true;
-        this.schedule(c);
-      }
-    });
+    if (!readsIntoBuffer) socket.on('data', (chunk: Buffer) => this.received(c, chunk));
     socket.on('end', () => c.peerClosed());
     socket.on('error', () => c.close());
     socket.on('close', () => c.close());
+    return c;
   }
 
   /** A client the server makes for itself (scripts, loading, tests): no socket. */

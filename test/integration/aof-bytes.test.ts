@@ -103,3 +103,28 @@ test('the INCR file holds the same bytes as redis-server 7.0 writes for a pipeli
     await redis.stop();
   }
 });
+
+test('clients read in the same turn each get their own request bytes into the INCR file (the read buffer is shared)', async () => {
+  const amber = await startAmber({ appendonly: 'yes', appendfsync: 'everysec' });
+  try {
+    const clients = await Promise.all([0, 1, 2, 3].map(() => amber.client()));
+    const blocks: Buffer[] = [];
+    for (let r = 0; r < 30; r++) {
+      // Every client's pipeline is written before the server's loop runs: it reads them
+      // one after another into the same buffer, then writes the AOF once for the turn.
+      clients.forEach((c, i) => {
+        const reqs = Array.from({ length: 16 }, (_, j) => ['SET', `c${i}:r${r}:${j}`, String.fromCharCode(97 + i).repeat(1 + i * 7 + j)]);
+        const block = wire(reqs);
+        blocks.push(block);
+        c.sendRaw(block);
+      });
+      for (const c of clients) for (let j = 0; j < 16; j++) assert.equal(await c.read(), 'OK');
+    }
+    const file = incrFile(amber.dir);
+    const select = wire([['SELECT', '0']]);
+    assert.equal(file.length, select.length + blocks.reduce((n, b) => n + b.length, 0), 'nothing more, nothing less');
+    for (const [k, block] of blocks.entries()) assert.ok(file.includes(block), `block ${k} (client ${k % 4}) is in the file as sent`);
+  } finally {
+    await amber.stop();
+  }
+});

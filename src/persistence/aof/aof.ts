@@ -129,6 +129,9 @@ export class Aof {
     server.beforeSleepHooks.push(() => {
       if (this.log !== null) this.log.flush();
     });
+    server.readDoneHooks.push(() => {
+      if (this.log !== null) this.log.ownRequestBytes();
+    });
     server.replyGates.push(() => (this.log !== null && this.state !== 'off' && this.policy === 'always' ? this.log.durable() : null));
     server.cronJobs.push(() => this.cron());
     server.writeGuards.push(() => {

@@ -116,6 +116,11 @@ export class AofLog {
     for (let i = 0; i < argv.length; i++) b.bulk(argv[i]!);
   }
 
+  /** Copies in the request bytes still only referred to: their read buffer is about to be reused. */
+  ownRequestBytes(): void {
+    this.buf.own();
+  }
+
   /** Appends raw text (used when a rewrite replays what arrived meanwhile). */
   feedRaw(text: string): void {
     this.buf.text(text);
@@ -456,6 +461,11 @@ class ByteQueue {
       src.copy(b, p, start, start + n);
     }
     this.len = p + n;
+  }
+
+  /** Copies the pending range of request bytes in now (its source is about to change). */
+  own(): void {
+    if (this.src !== null) this.settle();
   }
 
   /** Bytes from..to of src, as they are (a request's bytes: RESP already). */

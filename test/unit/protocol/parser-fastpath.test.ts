@@ -143,12 +143,22 @@ test('rawStart..rawEnd are the bytes of the frame just returned, in any pieces; 
     reqs.push(i % 50 === 7 ? `PING inline${i}` : i % 100 === 13 ? ['SET', 'big', 'b'.repeat(40_000)] : args);
   }
   const wire = Buffer.from(reqs.map((q) => (typeof q === 'string' ? q + '\r\n' : frame(q))).join(''), 'latin1');
-  for (const split of [[wire], pieces(wire, rand), pieces(wire, rand)]) {
+  // Also read into one shared buffer, as the server reads: the parser lets go of it after
+  // each read (unshare), and it is overwritten before the next.
+  const shared = Buffer.alloc(wire.length);
+  for (const [split, reuse] of [[[wire], false], [pieces(wire, rand), false], [pieces(wire, rand), false], [pieces(wire, rand), true], [pieces(wire, rand), true]] as const) {
     const p = new RequestParser({ maxBulkLen: () => 512 * 1024 * 1024, unauthenticated: () => false });
     let got = 0;
     let withRaw = 0;
     for (const piece of split) {
-      p.feed(piece);
+      if (reuse) {
+        p.unshare(shared);
+        shared.fill(0x2a);
+        piece.copy(shared);
+        p.feed(shared.subarray(0, piece.length));
+      } else {
+        p.feed(piece);
+      }
       for (let cmd = p.next(); cmd !== null; cmd = p.next()) {
         const q = reqs[got++]!;
         if (typeof q === 'string') {

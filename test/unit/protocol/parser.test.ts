@@ -6,18 +6,32 @@ function parser(opts: { maxBulk?: number; unauth?: boolean } = {}): RequestParse
   return new RequestParser({ maxBulkLen: () => opts.maxBulk ?? 512 * 1024 * 1024, unauthenticated: () => opts.unauth ?? false });
 }
 
-/** Feeds input in the given pieces and collects every command (or the protocol error). */
-function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }): (string[] | string)[] {
+/**
+ * Feeds input in the given pieces and collects every command (or the protocol error). With
+ * `shared`, each piece is read into one buffer, as the server reads every client: after its
+ * commands were taken the parser lets go of it (unshare), and it is overwritten with garbage
+ * before the next piece.
+ */
+function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }, shared?: Buffer): (string[] | string)[] {
   const p = parser(opts);
   const out: (string[] | string)[] = [];
   for (const piece of pieces) {
-    p.feed(piece);
+    if (shared === undefined) {
+      p.feed(piece);
+    } else {
+      piece.copy(shared);
+      p.feed(shared.subarray(0, piece.length));
+    }
     try {
       for (let cmd = p.next(); cmd !== null; cmd = p.next()) out.push(cmd);
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       out.push(e.line);
       return out;
+    }
+    if (shared !== undefined) {
+      p.unshare(shared);
+      shared.fill('*3\r\n$3\r\nSET\r\n');
     }
   }
   return out;
@@ -26,10 +40,13 @@ function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }): (
 /** Runs a case whole, byte by byte, and at 20 random split points: all must agree. */
 function check(input: string | Buffer, expected: (string[] | string)[], opts?: { maxBulk?: number; unauth?: boolean }): void {
   const buf = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
+  const shared = Buffer.alloc(Math.max(buf.length, 16));
   assert.deepEqual(run([buf], opts), expected, 'whole buffer');
+  assert.deepEqual(run([buf], opts, shared), expected, 'whole buffer, read into a shared buffer');
   const bytes = [];
   for (let i = 0; i < buf.length; i++) bytes.push(buf.subarray(i, i + 1));
   assert.deepEqual(run(bytes, opts), expected, 'byte by byte');
+  assert.deepEqual(run(bytes, opts, shared), expected, 'byte by byte, read into a shared buffer');
   for (let k = 0; k < 20; k++) {
     const cuts = new Set<number>();
     const n = 1 + Math.floor(Math.random() * 4);
@@ -43,6 +60,7 @@ function check(input: string | Buffer, expected: (string[] | string)[], opts?: {
     }
     pieces.push(buf.subarray(prev));
     assert.deepEqual(run(pieces, opts), expected, `split at ${sorted}`);
+    assert.deepEqual(run(pieces, opts, shared), expected, `split at ${sorted}, read into a shared buffer`);
   }
 }
 
