@@ -78,6 +78,8 @@ export interface RawRequest {
 
 export class RequestParser implements RawRequest {
   private buf: Buffer = NO_BYTES;
+  /** buf is (a view of) an input chunk, not a copy of the parser's own (see unshare). */
+  private borrowed = false;
   private pos = 0;
   /** Where the frame being read starts in buf (-1: its bytes are not all there). */
   private frameStart = -1;
@@ -133,6 +135,7 @@ export class RequestParser implements RawRequest {
       // A frame split across reads: its bytes read so far are carried over with the rest.
       const carried = this.pos - this.frameStart;
       this.buf = Buffer.concat([this.buf.subarray(this.frameStart), chunk]);
+      this.borrowed = false;
       this.frameStart = 0;
       this.pos = carried;
       return;
@@ -140,21 +143,25 @@ export class RequestParser implements RawRequest {
     if (this.inFrame) this.frameStart = -1;
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
+      this.borrowed = true;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.borrowed = false;
     }
     this.pos = 0;
   }
 
   /**
-   * Lets go of `shared`, a read buffer that the next read overwrites (the server reads every
-   * client into one): the bytes not yet turned into commands, with the start of a frame
-   * being carried (see feed), are copied out; the last command's raw range is dropped.
+   * Lets go of the memory of the input fed so far, which the next read overwrites (the
+   * server reads every client into one buffer): the bytes not yet turned into commands, with
+   * the start of a frame being carried (see feed), are copied out; the last command's raw
+   * range is dropped.
    */
-  unshare(shared: Buffer): void {
+  unshare(): void {
     this.rawBuf = NO_BYTES;
     this.rawStart = -1;
-    if (this.buf.buffer !== shared.buffer) return;
+    if (!this.borrowed) return;
+    this.borrowed = false;
     const carry = this.inFrame && this.frameStart >= 0 && this.pos - this.frameStart <= RAW_CARRY_MAX;
     const from = carry ? this.frameStart : this.pos;
     if (from >= this.buf.length) {

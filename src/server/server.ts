@@ -337,9 +337,9 @@ export class Server {
 
   /** A read of n bytes into readBuffer for client c. */
   private readInto(c: Client, n: number): void {
-    const buf = this.readBuffer;
-    this.received(c, buf.subarray(0, n));
-    c.parser.unshare(buf);
+    const chunk = this.readBuffer.subarray(0, n);
+    this.received(c, chunk);
+    c.parser.unshare();
     for (const h of this.readDoneHooks) h();
   }
 

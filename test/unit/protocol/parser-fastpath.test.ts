@@ -152,7 +152,7 @@ test('rawStart..rawEnd are the bytes of the frame just returned, in any pieces; 
     let withRaw = 0;
     for (const piece of split) {
       if (reuse) {
-        p.unshare(shared);
+        p.unshare();
         shared.fill(0x2a);
         piece.copy(shared);
         p.feed(shared.subarray(0, piece.length));

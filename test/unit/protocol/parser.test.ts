@@ -30,7 +30,7 @@ function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }, sh
       return out;
     }
     if (shared !== undefined) {
-      p.unshare(shared);
+      p.unshare();
       shared.fill('*3\r\n$3\r\nSET\r\n');
     }
   }
