@@ -74,6 +74,58 @@ describe('PING, ECHO, SELECT, QUIT', () => {
     await waitFor(async () => Number(/connected_clients:(\d+)/.exec((await watcher.call('INFO', 'clients')) as string)![1]) === before, 2000, 'the client to be gone');
   });
 
+  test('accepted sockets read into the server\'s shared buffer (no \'data\' listener) and count as the listener\'s connections', async () => {
+    const c = await amber.client();
+    const id = (await c.call('CLIENT', 'ID')) as number;
+    const socket = amber.server.clients.get(id)!.socket!;
+    assert.equal(socket.listenerCount('data'), 0, 'reads come through onread, not the stream path');
+    const server = (socket as unknown as { server: net.Server }).server;
+    const count = (): Promise<number> => new Promise((res, rej) => server.getConnections((e, n) => (e ? rej(e) : res(n))));
+    const before = await count();
+    const d = await amber.client();
+    await d.call('PING');
+    assert.equal(await count(), before + 1);
+    d.close();
+    await waitFor(async () => (await count()) === before, 2000, 'the closed connection to leave the count');
+  });
+
+  test('many clients sending pipelines in pieces at once each get their own commands (one read buffer for all)', async () => {
+    const clients = await Promise.all(Array.from({ length: 12 }, () => amber.client()));
+    let seed = 5;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    const values: string[][] = clients.map(() => []);
+    const streams = clients.map((_, i) => {
+      let wire = '';
+      for (let j = 0; j < 150; j++) {
+        const v = String.fromCharCode(65 + i).repeat(1 + rand(300));
+        values[i]!.push(v);
+        wire += `*3\r\n$3\r\nSET\r\n$${`shared:${i}:${j}`.length}\r\nshared:${i}:${j}\r\n$${v.length}\r\n${v}\r\n`;
+      }
+      return Buffer.from(wire, 'latin1');
+    });
+    // Pieces of every client interleaved, so reads of different clients alternate in the
+    // server and frames stay split across them.
+    const at = streams.map(() => 0);
+    while (at.some((p, i) => p < streams[i]!.length)) {
+      for (const [i, c] of clients.entries()) {
+        const n = 1 + rand(400);
+        if (at[i]! < streams[i]!.length) c.sendRaw(streams[i]!.subarray(at[i]!, at[i]! + n));
+        at[i]! += n;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    for (const c of clients) for (let j = 0; j < 150; j++) assert.equal(await c.read(), 'OK');
+    const check = await amber.client();
+    for (const [i] of clients.entries()) {
+      for (let j = 0; j < 150; j++) {
+        assert.equal(await check.call('GET', `shared:${i}:${j}`), values[i]![j], `shared:${i}:${j}`);
+      }
+    }
+  });
+
   test('CLIENT LIST shows the peer and local address of a client that never asked for them', async () => {
     const c = await amber.client();
     const id = (await c.call('CLIENT', 'ID')) as number;
