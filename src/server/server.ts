@@ -366,6 +366,10 @@ export class Server {
       return null;
     }
     this.stats.totalConnections++;
+    // tcp-keepalive: SO_KEEPALIVE with the first probe after that many seconds of silence
+    // (Redis's anetKeepAlive), so a peer that vanished is found and its client freed.
+    const keepalive = this.config.num('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const c = new Client(this, socket, this.nextClientId++);
     this.clients.set(c.id, c);
     if (!readsIntoBuffer) socket.on('data', (chunk: Buffer) => this.received(c, chunk));

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { ErrorReply, TestClient } from '../helpers/resp.js';
 import { NO_REDIS, bothReplies, redisServerPath, startAmber, startRedis, waitFor, type RealRedis, type TestAmber } from '../helpers/servers.js';
@@ -11,6 +13,12 @@ before(async () => {
 after(async () => {
   await amber.stop();
 });
+
+/** Where `ss` is, or null. */
+function ssPath(): string | null {
+  for (const p of ['/usr/bin/ss', '/bin/ss', '/usr/sbin/ss', '/sbin/ss']) if (existsSync(p)) return p;
+  return null;
+}
 
 /** The CLIENT LIST line of the connection with this id, as a field map. */
 async function clientFields(c: TestClient, id: number): Promise<Map<string, string>> {
@@ -123,6 +131,26 @@ describe('PING, ECHO, SELECT, QUIT', () => {
       for (let j = 0; j < 150; j++) {
         assert.equal(await check.call('GET', `shared:${i}:${j}`), values[i]![j], `shared:${i}:${j}`);
       }
+    }
+  });
+
+  test('tcp-keepalive: accepted sockets send keepalive probes after that many seconds; 0 turns them off', { skip: ssPath() === null && 'ss (iproute2) is not installed' }, async () => {
+    // The server's side of its established connections, with their timers.
+    const timers = async (): Promise<string> => execFileSync(ssPath()!, ['-tnoH', 'state', 'established', `sport = :${amber.port}`], { encoding: 'latin1' });
+    const c = await amber.client();
+    await c.call('PING');
+    assert.match(await timers(), /timer:\(keepalive,(4min5\d|5min)/, 'Redis\'s default of 300 s');
+    const admin = await amber.client();
+    try {
+      assert.equal(await admin.call('CONFIG', 'SET', 'tcp-keepalive', '0'), 'OK');
+      const d = await amber.client();
+      await d.call('PING');
+      const peer = / addr=(\S+)/.exec((await d.call('CLIENT', 'INFO')) as string)![1]!;
+      const line = (await timers()).split('\n').find((l) => l.includes(` ${peer} `) || l.trimEnd().endsWith(` ${peer}`));
+      assert.ok(line !== undefined, 'the new connection is listed');
+      assert.doesNotMatch(line, /keepalive/);
+    } finally {
+      await admin.call('CONFIG', 'SET', 'tcp-keepalive', '300');
     }
   });
 
