@@ -36,3 +36,34 @@ test('answers an unknown command with the arguments it began with', async () => 
   const c = await amber.client();
   assert.equal(await c.callRaw('NOPE', 'a', 'b'), "-ERR unknown command 'NOPE', with args beginning with: 'a' 'b' \r\n");
 });
+
+test('garbage from many clients at once, in pieces, never disturbs a well-behaved client or the server', async () => {
+  let seed = 17;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  // Valid frames, truncated frames, bad lengths, leading zeros, inline lines and noise.
+  const pieces = [
+    '*3\r\n$3\r\nSET\r\n$1\r\ng\r\n$1\r\nv\r\n', '*2\r\n$3\r\nGET\r\n$1\r\ng\r\n', '*1\r\n$4\r\nPING\r\n',
+    '*2\r\n$3\r\nGET', '$-1\r\n', '*-5\r\n', '*03\r\n', '$9999999999\r\n', '*1\r\n$4000000000\r\n',
+    'PING "unbalanced\r\n', 'ECHO hi\r\n', '\r\n\r\n', '*1\r\n+x\r\n', '*a\r\n', '\x00\xff\x7f*\r',
+  ];
+  const noisy = await Promise.all(Array.from({ length: 8 }, () => amber.client()));
+  const good = await amber.client();
+  const values: string[] = [];
+  for (let round = 0; round < 40; round++) {
+    for (const c of noisy) {
+      let bytes = '';
+      for (let k = 0; k < 1 + rand(6); k++) bytes += rand(5) === 0 ? String.fromCharCode(...Array.from({ length: 1 + rand(40) }, () => rand(256))) : pieces[rand(pieces.length)]!;
+      c.sendRaw(Buffer.from(bytes, 'latin1'));
+    }
+    const value = `v${round}:` + 'x'.repeat(rand(3000));
+    values.push(value);
+    assert.equal(await good.call('SET', `good:${round}`, value), 'OK');
+    assert.equal(await good.call('GET', `good:${round}`), value);
+  }
+  assert.equal(await good.callRaw('PING'), '+PONG\r\n');
+  const fresh = await amber.client();
+  assert.deepEqual(await fresh.call('MGET', ...values.map((_, i) => `good:${i}`)), values);
+});
