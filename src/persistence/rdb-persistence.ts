@@ -715,7 +715,12 @@ export class RdbPersistence {
     const sink = new BlockSink(out);
     const writer = new RdbWriter(sink, { ...opts, bufferSize: BG_CHUNK });
     this.header(writer, true);
-    const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink), { sliceMs: BG_TURN_MS });
+    // rdb-key-save-delay slows a rewrite as it slows a BGSAVE (Redis's rdbSaveRio and
+    // rewriteAppendOnlyFileRio both pay it).
+    const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink), {
+      sliceMs: BG_TURN_MS,
+      keyDelayUs: () => this.config.num('rdb-key-save-delay'),
+    });
     return snap.run().then(
       () => {
         writer.end();
@@ -747,7 +752,7 @@ export class RdbPersistence {
         preserved: emit,
         endDb: () => {},
       };
-      return startSnapshot(store, consumer).run();
+      return startSnapshot(store, consumer, { keyDelayUs: () => this.config.num('rdb-key-save-delay') }).run();
     };
   }
 

@@ -106,3 +106,36 @@ test('always: a failing fsync holds the replies that depend on it, refuses write
   assert.equal(await b.readRaw(), '+OK\r\n');
   assert.equal(await b.call('GET', 'b'), '3');
 });
+
+test('always with no-appendfsync-on-rewrite yes: during a BGSAVE or a rewrite replies leave without an fsync; the first write after it fsyncs everything', async (t) => {
+  const { amber, fsync } = await alwaysServer(t);
+  const a = await amber.client();
+  const info = async (field: string): Promise<string> => new RegExp(`${field}:(\\S+)`).exec((await a.call('INFO', 'persistence')) as string)![1]!;
+  // Twenty keys to walk, fsynced the usual way.
+  a.send('MSET', ...Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v']).flat());
+  await written(fsync, 0);
+  fsync.complete();
+  assert.equal(await a.read(), 'OK');
+  assert.equal(await a.call('CONFIG', 'SET', 'no-appendfsync-on-rewrite', 'yes'), 'OK');
+  for (const start of ['BGSAVE', 'BGREWRITEAOF'] as const) {
+    // 0.2 s per key: the job runs for seconds.
+    assert.equal(await a.call('CONFIG', 'SET', 'rdb-key-save-delay', '200000'), 'OK');
+    await a.call(start);
+    const field = start === 'BGSAVE' ? 'rdb_bgsave_in_progress' : 'aof_rewrite_in_progress';
+    const asked = fsync.requests.length;
+    assert.equal(await a.call('SET', 'during', start), 'OK', 'the reply left without an fsync');
+    assert.equal(await a.call('INCR', 'n'), start === 'BGSAVE' ? 1 : 2);
+    assert.equal(await info(field), '1', 'while the job still ran');
+    assert.equal(fsync.requests.length, asked, 'no fsync was asked for');
+    assert.equal(await a.call('CONFIG', 'SET', 'rdb-key-save-delay', '0'), 'OK');
+    // (Asked of the server directly: once the job is over, every reply waits for the fsync
+    // of what was written meanwhile, INFO's too.)
+    const running = (): boolean => (start === 'BGSAVE' ? amber.server.backgroundSaveRunning() : amber.server.aof!.rewriting);
+    await waitFor(() => !running(), 10_000, `${start} to end`);
+    // The next write is fsynced again, together with what was written meanwhile.
+    a.send('SET', 'after', start);
+    await waitFor(() => fsync.requests.length > asked, 5000, 'an fsync request');
+    fsync.complete();
+    assert.equal(await a.read(), 'OK');
+  }
+});

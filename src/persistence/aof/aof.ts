@@ -161,7 +161,9 @@ export class Aof {
     return {
       policy: () => this.policy,
       timestamps: () => this.timestamps,
-      noFsyncNow: () => this.config.bool('no-appendfsync-on-rewrite') && this.rewriting,
+      // no-appendfsync-on-rewrite: no fsync while a rewrite or a BGSAVE runs (Redis: while
+      // any child process does, hasActiveChildProcess).
+      noFsyncNow: () => this.config.bool('no-appendfsync-on-rewrite') && (this.rewriting || this.server.backgroundSaveRunning()),
       log: (level: 'notice' | 'warning', msg: string) => this.server.log(level, msg),
       fsyncThread: () => this.useFsyncThread(),
       placement: () => this.fsyncPlacement,

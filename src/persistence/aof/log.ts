@@ -305,11 +305,15 @@ export class AofLog {
 
   /**
    * With `always`: a promise that resolves once everything written so far is fsynced, or
-   * null when it already is (the server then flushes replies immediately).
+   * null when it already is or fsyncs are being skipped (the server then flushes replies
+   * immediately).
    */
   durable(): Promise<void> | null {
     const offset = this.incrSize + this.buf.length;
     if (offset <= this.syncedSize) return null;
+    // While fsyncs are skipped (no-appendfsync-on-rewrite) replies leave as they do in
+    // Redis, without waiting for one.
+    if (this.opts.noFsyncNow()) return null;
     return new Promise((resolve) => this.waiters.push({ offset, resolve }));
   }
 
