@@ -113,19 +113,57 @@ export async function startServer(name: 'amber' | 'redis', extra: string[] = [])
 }
 
 /** Runs redis-benchmark and returns requests per second for each test. */
-export function redisBenchmark(port: number, test: string, opts: { clients: number; requests: number; pipeline: number; keyspace?: number }): number {
+interface BenchmarkOptions {
+  clients: number;
+  requests: number;
+  pipeline: number;
+  keyspace?: number;
+}
+
+function benchmarkArgs(port: number, test: string, opts: BenchmarkOptions): string[] {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-n', String(opts.requests), '-P', String(opts.pipeline), '-t', test, '--csv'];
   if (opts.keyspace) args.push('-r', String(opts.keyspace));
-  const r = spawnSync('redis-benchmark', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+  return args;
+}
+
+/** ops/s of `test` in redis-benchmark's CSV output. */
+function benchmarkResult(stdout: string, test: string): number {
   // CSV: "test","rps","avg_latency_ms",... ; first line is the header. Some tests run a
   // preparation step first with its own row (lrange_100 runs "LPUSH (needed to benchmark
   // LRANGE)"): the row wanted is the one named after the test (LRANGE_100 (first 100 ...)).
   const name = test.toUpperCase();
-  const rows = r.stdout.trim().split('\n').map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
+  const rows = stdout.trim().split('\n').map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
   const row = rows.find((cols) => cols[0] === name || cols[0]!.startsWith(name + ' '));
-  if (row === undefined) throw new Error(`no result for ${test}: ${r.stdout}`);
+  if (row === undefined) throw new Error(`no result for ${test}: ${stdout}`);
   return Number(row[1]);
+}
+
+export function redisBenchmark(port: number, test: string, opts: BenchmarkOptions): number {
+  const r = spawnSync('redis-benchmark', benchmarkArgs(port, test, opts), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+  return benchmarkResult(r.stdout, test);
+}
+
+/** redisBenchmark without blocking, so two can run at once. */
+function redisBenchmarkAsync(port: number, test: string, opts: BenchmarkOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('redis-benchmark', benchmarkArgs(port, test, opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) reject(new Error(`redis-benchmark failed: ${err}`));
+      else {
+        try {
+          resolve(benchmarkResult(out, test));
+        } catch (e) {
+          reject(e);
+        }
+      }
+    });
+  });
 }
 
 function rssKb(pid: number): number {
@@ -389,6 +427,21 @@ async function aof(a: Args, rows: Row[]): Promise<void> {
         }
       }
       rows.push({ section: 'aof', name: `SET -P ${pipeline}, appendfsync ${fsync}`, amber: res.amber!, redis: res.redis!, unit: 'ops/s', better: 'higher' });
+    }
+  }
+  // appendfsync always once more with both servers at once, one redis-benchmark each: an
+  // fsync's latency on this shared disk swings several-fold from one minute to the next, and
+  // run side by side both servers meet the same disk (and share the same two cores).
+  for (const pipeline of [1, 16]) {
+    const amberSrv = await startServer('amber', ['--appendonly', 'yes', '--appendfsync', 'always']);
+    const redisSrv = await startServer('redis', ['--appendonly', 'yes', '--appendfsync', 'always']);
+    try {
+      const opts = { clients: 50, requests: pipeline === 1 ? requests / 4 : requests, pipeline, keyspace: 100_000 };
+      const [ra, rr] = await Promise.all([redisBenchmarkAsync(amberSrv.port, 'set', opts), redisBenchmarkAsync(redisSrv.port, 'set', opts)]);
+      rows.push({ section: 'aof', name: `SET -P ${pipeline}, appendfsync always, both servers at once`, amber: ra, redis: rr, unit: 'ops/s', better: 'higher' });
+    } finally {
+      await amberSrv.stop();
+      await redisSrv.stop();
     }
   }
   // The everysec target is against Amber without the AOF. Runs minutes apart (the throughput
