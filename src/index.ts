@@ -15,7 +15,7 @@ import { Config } from './config/config.js';
 import { ConfigError } from './config/parse.js';
 import { wire } from './server/bootstrap.js';
 import { markStartupMemory } from './server/info.js';
-import { Server } from './server/server.js';
+import { Server, type ServerOptions } from './server/server.js';
 import type { Clock } from './store/store.js';
 
 export interface StartOptions {
@@ -49,7 +49,7 @@ export function configFrom(options: StartOptions, defaults: Record<string, strin
 }
 
 /** Starts a server from an already-built config (used by the CLI and startServer). */
-export async function startWithConfig(config: Config, options: { clock?: Clock; logger?: (line: string) => void } = {}): Promise<AmberServer> {
+export async function startWithConfig(config: Config, options: ServerOptions = {}): Promise<AmberServer> {
   const server = new Server(config, options);
   markStartupMemory(server);
   const startup = wire(server);

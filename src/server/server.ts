@@ -60,6 +60,12 @@ export interface ServerOptions {
   clock?: Clock;
   /** Where log lines go; defaults to stdout (or the logfile config). */
   logger?: (line: string) => void;
+  /**
+   * Read client sockets through Node's stream path ('data' events) instead of the shared
+   * read buffer: what the server falls back to when Node's internals are not as expected
+   * (see acceptIntoReadBuffer). For tests of that path.
+   */
+  streamReads?: boolean;
 }
 
 export class Server {
@@ -181,6 +187,7 @@ export class Server {
   /** Resolves once the server has shut down (SHUTDOWN, close(), a signal). */
   readonly whenClosed = new Promise<void>((r) => (this.resolveClosed = r));
   private readonly logger: (line: string) => void;
+  private readonly streamReads: boolean;
   closing = false;
 
   constructor(config: Config, options: ServerOptions = {}) {
@@ -188,6 +195,7 @@ export class Server {
     this.store = new Store(config.num('databases'), options.clock);
     this.store.hooks.propagate = (dbid, argv) => this.propagate(dbid, argv);
     this.logger = options.logger ?? ((line) => process.stdout.write(line + '\n'));
+    this.streamReads = options.streamReads === true;
     let id = '';
     for (let i = 0; i < 40; i++) id += '0123456789abcdef'[Math.floor(Math.random() * 16)];
     this.runId = id;
@@ -250,7 +258,7 @@ export class Server {
       }
       const addr = srv.address();
       if (addr && typeof addr === 'object') bound = addr.port;
-      this.acceptIntoReadBuffer(srv);
+      if (!this.streamReads) this.acceptIntoReadBuffer(srv);
       out.push(srv);
     }
     this.port = bound;

@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAmber, type TestAmber } from '../helpers/servers.js';
+import { TestClient } from '../helpers/resp.js';
+import { configFrom, startWithConfig } from '../../src/index.js';
 
 let amber: TestAmber;
 before(async () => {
@@ -66,4 +68,25 @@ test('garbage from many clients at once, in pieces, never disturbs a well-behave
   assert.equal(await good.callRaw('PING'), '+PONG\r\n');
   const fresh = await amber.client();
   assert.deepEqual(await fresh.call('MGET', ...values.map((_, i) => `good:${i}`)), values);
+});
+
+test('the stream-read fallback (Node\'s \'data\' events, used when its internals differ) serves pipelines, split frames and protocol errors alike', async () => {
+  const srv = await startWithConfig(configFrom({ port: 0, save: '', appendonly: 'no' }), { logger: () => {}, streamReads: true });
+  try {
+    const c = await TestClient.connect(srv.port);
+    const id = (await c.call('CLIENT', 'ID')) as number;
+    assert.equal(srv.server.clients.get(id)!.socket!.listenerCount('data'), 1, 'reads come as data events');
+    const frames = '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n';
+    for (let i = 0; i < frames.length; i += 7) {
+      c.sendRaw(frames.slice(i, i + 7));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(await c.readRaw(), '+OK\r\n');
+    assert.equal(await c.readRaw(), '$5\r\nhello\r\n');
+    c.sendRaw('*1\r\n+x\r\n');
+    assert.equal(await c.readRaw(), "-ERR Protocol error: expected '$', got '+'\r\n");
+    await c.closed();
+  } finally {
+    await srv.close();
+  }
 });
