@@ -126,8 +126,9 @@ function restore(c: Ctx, args: Args): void {
       c.propagate(rewritten);
     }
   }
-  // IDLETIME and FREQ are validated; Amber keeps no per-key LRU/LFU clock yet, so they
-  // have no effect (OBJECT IDLETIME/FREQ report what the eviction work provides).
+  // IDLETIME under an LRU (or no) policy, FREQ under an LFU one (objectSetLRUOrLFU).
+  const meta = store.access.restored(Number(freq), Number(idle));
+  if (meta !== null) db.dict.setMeta(key, meta);
   c.wrote(key, 'restore', 'g');
   c.reply.ok();
 }

@@ -64,8 +64,8 @@ function dbAt(c: Ctx, id: number): Db {
  * Redis's lookupKeyRead: lazy expiry, keyspace hit/miss counted, a `keymiss` event on a
  * miss (unless `notify` is false, as OBJECT's LOOKUP_NONOTIFY).
  */
-function lookupRead(c: Ctx, db: Db, key: string, notify = true): Value | undefined {
-  const v = db.get(key);
+function lookupRead(c: Ctx, db: Db, key: string, notify = true, touch = true): Value | undefined {
+  const v = touch ? db.get(key) : db.peek(key);
   const store = c.server.store;
   if (v === undefined) {
     store.stats.keyspaceMisses++;
@@ -141,17 +141,17 @@ function del(c: Ctx, args: Args): void {
 function exists(c: Ctx, args: Args): void {
   const db = c.db;
   let n = 0;
-  for (let i = 1; i < args.argv.length; i++) if (lookupRead(c, db, args.argv[i]!) !== undefined) n++;
+  for (let i = 1; i < args.argv.length; i++) if (lookupRead(c, db, args.argv[i]!, true, false) !== undefined) n++;
   c.reply.int(n);
 }
 
 /** TYPE key — string, list, set, zset, hash, stream or none. */
 function type(c: Ctx, args: Args): void {
-  const v = lookupRead(c, c.db, args.key());
+  const v = lookupRead(c, c.db, args.key(), true, false);
   c.reply.simple(v === undefined ? 'none' : typeOf(v));
 }
 
-/** TOUCH key [key ...] — how many of the keys exist (Amber keeps no access clock to update). */
+/** TOUCH key [key ...] — how many of the keys exist; each is touched (its LRU time or LFU counter). */
 function touch(c: Ctx, args: Args): void {
   const db = c.db;
   let n = 0;
@@ -258,7 +258,7 @@ function scan(c: Ctx, args: Args): void {
     if (pattern !== null && !globMatch(pattern, key)) continue;
     if (typeName !== null) {
       // Redis looks the key up here (expiring it): an expired key has type "none".
-      const v = lookupRead(c, db, key);
+      const v = lookupRead(c, db, key, true, false);
       if (!equalsIgnoreCase(v === undefined ? 'none' : typeOf(v), typeName)) continue;
     }
     if (db.expireIfNeeded(key)) continue;
@@ -585,7 +585,7 @@ function pexpireat(c: Ctx, args: Args): void {
 function ttlGeneric(c: Ctx, args: Args, ms: boolean, absolute: boolean): void {
   const key = args.key();
   const db = c.db;
-  if (lookupRead(c, db, key) === undefined) {
+  if (lookupRead(c, db, key, true, false) === undefined) {
     c.reply.int(-2);
     return;
   }
@@ -629,7 +629,7 @@ function persist(c: Ctx, args: Args): void {
 
 /** The key for OBJECT: no keyspace event on a miss (LOOKUP_NONOTIFY); null reply when missing. */
 function objectLookup(c: Ctx, args: Args): Value | undefined {
-  const v = lookupRead(c, c.db, args.key(), false);
+  const v = lookupRead(c, c.db, args.key(), false, false);
   if (v === undefined) c.reply.nullBulk();
   return v;
 }
@@ -671,8 +671,8 @@ export function refcountOf(c: Ctx, key: string, v: Value): number {
 }
 
 /**
- * OBJECT IDLETIME key — seconds since last access. Amber keeps no per-key access clock
- * yet, so this is always 0; with an LFU policy Redis's error, as Redis.
+ * OBJECT IDLETIME key — seconds since the key was last used (store/access.ts); with an LFU
+ * policy Redis's error, as Redis.
  */
 function objectIdletime(c: Ctx, args: Args): void {
   const v = objectLookup(c, args);
@@ -682,15 +682,12 @@ function objectIdletime(c: Ctx, args: Args): void {
       'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  c.reply.int(0);
+  c.reply.int(c.server.store.access.idleSeconds(c.db.dict.metaOf(args.argv[2]!) ?? 0));
 }
 
-/** LFU_INIT_VAL: the counter Redis gives a new key. */
-const LFU_INIT_VAL = 5;
-
 /**
- * OBJECT FREQ key — the LFU counter. Redis's error unless an LFU policy is selected; Amber
- * keeps no access counter yet and reports the initial value a new key gets.
+ * OBJECT FREQ key — the LFU counter after its decay (store/access.ts). Redis's error unless
+ * an LFU policy is selected.
  */
 function objectFreq(c: Ctx, args: Args): void {
   const v = objectLookup(c, args);
@@ -700,7 +697,7 @@ function objectFreq(c: Ctx, args: Args): void {
       'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  c.reply.int(LFU_INIT_VAL);
+  c.reply.int(c.server.store.access.freq(c.db.dict.metaOf(args.argv[2]!) ?? 0));
 }
 
 const OBJECT_HELP = [

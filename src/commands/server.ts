@@ -387,7 +387,10 @@ function debugObject(c: Ctx, args: Args): void {
   } catch {
     serialized = 0;
   }
-  const lru = Math.floor(Date.now() / 1000) & 0xffffff;
+  // The key's access data (store/access.ts); lru_seconds_idle as Redis computes it, LRU or not.
+  const access = c.server.store.access;
+  const lru = c.db.dict.metaOf(key) ?? 0;
+  const idle = access.idleSeconds(lru);
   let extra = '';
   if (typeof v !== 'string' && v.kind === 'list') {
     // Redis's quicklist fields. ql_compressed: Redis reports the list-compress-depth the
@@ -401,7 +404,7 @@ function debugObject(c: Ctx, args: Args): void {
   }
   c.reply.simple(
     `Value at:0x${(0x7f0000000000 + key.length * 16).toString(16)} refcount:${refcountOf(c, key, v)} encoding:${enc} ` +
-      `serializedlength:${serialized} lru:${lru} lru_seconds_idle:0${extra}`,
+      `serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}${extra}`,
   );
 }
 

@@ -116,11 +116,15 @@ export class BlockSink implements RdbSink {
 }
 
 /** Serializes a snapshot into an RDB writer; preserved values are kept pre-encoded. */
+/** A key's IDLE / FREQ for the file, or undefined when the policy saves none. */
+type AccessOf = (dbid: number, key: string) => { idleSeconds?: number; freq?: number } | undefined;
+
 class RdbConsumer implements SnapshotConsumer<string | Buffer> {
   constructor(
     private readonly writer: RdbWriter,
     private readonly compression: boolean,
     private readonly sink: BlockSink | null,
+    private readonly accessOf: AccessOf | null = null,
   ) {}
   preserve(value: Value): string | Buffer {
     // Strings are immutable: keeping the reference is the copy.
@@ -129,12 +133,13 @@ class RdbConsumer implements SnapshotConsumer<string | Buffer> {
   beginDb(dbid: number, keys: number, expires: number): void {
     this.writer.selectDb(dbid, keys, expires);
   }
-  entry(_dbid: number, key: string, value: Value, expireMs: number | undefined): void {
-    this.writer.entry(key, value, expireMs);
+  entry(dbid: number, key: string, value: Value, expireMs: number | undefined): void {
+    this.writer.entry(key, value, expireMs, this.accessOf === null ? undefined : this.accessOf(dbid, key));
   }
-  preserved(_dbid: number, key: string, copy: string | Buffer, expireMs: number | undefined): void {
-    if (typeof copy === 'string') this.writer.entry(key, copy, expireMs);
-    else this.writer.rawEntry(key, copy, expireMs);
+  preserved(dbid: number, key: string, copy: string | Buffer, expireMs: number | undefined): void {
+    const access = this.accessOf === null ? undefined : this.accessOf(dbid, key);
+    if (typeof copy === 'string') this.writer.entry(key, copy, expireMs, access);
+    else this.writer.rawEntry(key, copy, expireMs, access);
   }
   endDb(): void {}
   backpressure(): Promise<void> | null {
@@ -302,7 +307,7 @@ export class RdbPersistence {
     try {
       const writer = new RdbWriter(file, opts);
       this.header(writer, aofBase);
-      startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, null)).runSync();
+      startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, null, this.accessOf())).runSync();
       writer.end();
       file.commitSync();
     } catch (e) {
@@ -371,7 +376,7 @@ export class RdbPersistence {
       sink = new BlockSink(job.file);
       writer = new RdbWriter(sink, { ...opts, bufferSize: BG_CHUNK });
       this.header(writer, false);
-      job.snapshot = startSnapshot(store, new RdbConsumer(writer, opts.compression, sink), {
+      job.snapshot = startSnapshot(store, new RdbConsumer(writer, opts.compression, sink, this.accessOf()), {
         keyDelayUs: () => this.config.num('rdb-key-save-delay'),
         sliceMs: BG_TURN_MS,
       });
@@ -533,6 +538,9 @@ export class RdbPersistence {
     let currentDb = 0;
     // Keys reach the databases once V8 has moved them out of the young generation (see
     // load-queue.ts): a load spends half its time in the scavenger otherwise.
+    // IDLE / FREQ of the keys that had them (files written under an LRU or LFU policy), as
+    // the access data they get once stored (objectSetLRUOrLFU): "<db>\0<key>" -> value.
+    const accessOf = new Map<string, number>();
     const queue = new LoadQueue<Value>((dbid, key, value, expireMs) => {
       const db = store.dbs[dbid]!;
       // A no-op unless a snapshot walks these tables (DEBUG RELOAD NOFLUSH during BGSAVE).
@@ -545,6 +553,14 @@ export class RdbPersistence {
         db.expires.delete(key);
       }
       if (expireMs !== undefined) db.expires.set(key, expireMs);
+      if (accessOf.size !== 0) {
+        const id = `${dbid}\0${key}`;
+        const access = accessOf.get(id);
+        if (access !== undefined) {
+          db.dict.setMeta(key, access);
+          accessOf.delete(id);
+        }
+      }
     });
     try {
       const result = readQueued(queue, () => readRdb(
@@ -574,12 +590,16 @@ export class RdbPersistence {
             if (this.functions === null) throw new RdbLoadError('The RDB file contains function libraries, which this server cannot load');
             this.functions.load(code, opts.merge === true);
           },
-          entry: (dbid, key, value, expireMs, _meta, span) => {
+          entry: (dbid, key, value, expireMs, meta, span) => {
             if (opts.skipExpired && expireMs !== undefined && expireMs < now) {
               expired++;
               return;
             }
             loaded++;
+            if (meta !== undefined) {
+              const access = store.access.restored(meta.freq ?? -1, meta.idle ?? -1);
+              if (access !== null) accessOf.set(`${dbid}\0${key}`, access);
+            }
             queue.push(dbid, key, value, expireMs, span.end);
           },
           emptyKey: (_dbid, key) => {
@@ -700,6 +720,21 @@ export class RdbPersistence {
     return fields;
   }
 
+  /**
+   * What each key's record carries about its use (Redis's rdbSaveKeyValuePair): IDLE seconds
+   * under an LRU maxmemory policy, the decayed FREQ counter under an LFU one, nothing
+   * otherwise. (A key changed during a background save gives its access data at the time it
+   * is written out, not at the save's start.)
+   */
+  private accessOf(): AccessOf | null {
+    const policy = this.config.str('maxmemory-policy');
+    const store = this.server.store;
+    const access = store.access;
+    if (policy.endsWith('-lru')) return (dbid, key) => ({ idleSeconds: access.idleSeconds(store.dbs[dbid]!.dict.metaOf(key) ?? access.fresh()) });
+    if (policy.endsWith('-lfu')) return (dbid, key) => ({ freq: access.freq(store.dbs[dbid]!.dict.metaOf(key) ?? access.fresh()) });
+    return null;
+  }
+
   // ---- the AOF's side ----
 
   /** An RDB image for an AOF BASE (aof-base:1), written to `file` itself (the AOF renames it). */
@@ -717,7 +752,7 @@ export class RdbPersistence {
     this.header(writer, true);
     // rdb-key-save-delay slows a rewrite as it slows a BGSAVE (Redis's rdbSaveRio and
     // rewriteAppendOnlyFileRio both pay it).
-    const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink), {
+    const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink, this.accessOf()), {
       sliceMs: BG_TURN_MS,
       keyDelayUs: () => this.config.num('rdb-key-save-delay'),
     });

@@ -237,6 +237,8 @@ export class Client {
   /** Runs every complete command in the input, until the client blocks or closes. */
   processInput(): void {
     const server = this.server;
+    // The keys' access clock is read once per batch of commands.
+    server.store.access.refresh();
     const outer = server.chaining;
     server.chaining = true;
     server.clockMark[0] = -1;

@@ -193,6 +193,19 @@ export class Server {
   constructor(config: Config, options: ServerOptions = {}) {
     this.config = config;
     this.store = new Store(config.num('databases'), options.clock);
+    // What the keys' access data means follows the eviction settings (store/access.ts).
+    const access = this.store.access;
+    access.lfu = config.str('maxmemory-policy').endsWith('-lfu');
+    access.lfuLogFactor = config.num('lfu-log-factor');
+    access.lfuDecayTime = config.num('lfu-decay-time');
+    config.on('maxmemory-policy', (v) => (access.lfu = String(v).endsWith('-lfu')));
+    config.on('lfu-log-factor', (v) => (access.lfuLogFactor = Number(v)));
+    config.on('lfu-decay-time', (v) => (access.lfuDecayTime = Number(v)));
+    // Redis touches no key while a child process runs; here, while a save or rewrite does.
+    this.cronJobs.push(() => {
+      access.refresh();
+      access.frozen = this.backgroundSaveRunning() || (this.aof !== null && this.aof.rewriting);
+    });
     this.store.hooks.propagate = (dbid, argv) => this.propagate(dbid, argv);
     this.logger = options.logger ?? ((line) => process.stdout.write(line + '\n'));
     this.streamReads = options.streamReads === true;

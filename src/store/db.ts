@@ -17,7 +17,8 @@ import type { Value } from './values.js';
 const never = (): boolean => false;
 
 export class Db {
-  dict = new Dict<Value>();
+  /** The keys (each with its access data, see store/access.ts). */
+  dict: Dict<Value>;
   /** Absolute expire times in unix milliseconds, for keys that have one. */
   expires = new Dict<number>();
   /** Sum of expire-TTL samples, for INFO keyspace avg_ttl (maintained by active expiry). */
@@ -32,14 +33,27 @@ export class Db {
   constructor(
     readonly store: Store,
     readonly id: number,
-  ) {}
+  ) {
+    this.dict = new Dict<Value>(store.access);
+  }
 
   get size(): number {
     return this.dict.size;
   }
 
-  /** Looks a key up for reading; an expired key is deleted (and the deletion propagated). */
+  /**
+   * Looks a key up for reading or writing, touching it (its LRU time or LFU counter); an
+   * expired key is deleted (and the deletion propagated).
+   */
   get(key: string): Value | undefined {
+    const v = this.dict.getTouch(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  /** get() without touching the key (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT). */
+  peek(key: string): Value | undefined {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
@@ -53,9 +67,9 @@ export class Db {
     return v;
   }
 
-  /** Whether the key exists (after lazy expiry). */
+  /** Whether the key exists (after lazy expiry); does not touch it. */
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.peek(key) !== undefined;
   }
 
   /**
@@ -136,7 +150,7 @@ export class Db {
   flush(): number {
     const removed = this.dict.size;
     this.store.beforeFlush(this);
-    this.dict = new Dict();
+    this.dict = new Dict<Value>(this.store.access);
     this.expires = new Dict();
     this.avgTtl = 0;
     return removed;

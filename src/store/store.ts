@@ -6,6 +6,7 @@
  * never imports them.
  */
 
+import { AccessClock } from './access.js';
 import { Db } from './db.js';
 
 export interface StoreHooks {
@@ -50,10 +51,14 @@ export class Store {
    */
   fixedTime = 0;
 
+  /** Per-key access data (LRU time or LFU counter) of every keyspace dict. */
+  readonly access: AccessClock;
+
   constructor(
     databases: number,
     readonly clock: Clock = Date,
   ) {
+    this.access = new AccessClock(() => this.now());
     this.dbs = [];
     for (let i = 0; i < databases; i++) this.dbs.push(new Db(this, i));
   }

@@ -136,6 +136,8 @@ function slotsFor(n: number): number {
  */
 class Table<V> {
   readonly hashes: Int32Array;
+  /** Per-slot metadata (see DictMeta), or null when the dict keeps none. */
+  readonly meta: Int32Array | null;
   readonly keys: (string | undefined)[][];
   readonly vals: (V | undefined)[][];
   readonly mask: number;
@@ -145,8 +147,12 @@ class Table<V> {
   used = 0;
   readonly limit: number;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    meta: boolean,
+  ) {
     this.hashes = new Int32Array(size);
+    this.meta = meta ? new Int32Array(size) : null;
     this.mask = size - 1;
     const pages = Math.ceil(size / PAGE_SIZE);
     this.keys = new Array<(string | undefined)[]>(pages);
@@ -263,9 +269,24 @@ class Table<V> {
 
 const EMPTY_TABLES: never[] = [];
 
+/**
+ * What a dict keeps per entry beside key and value when it is given one (the keyspace: Redis's
+ * 24-bit LRU/LFU field of each object). The dict stores the numbers; this says what they are.
+ */
+export interface DictMeta {
+  /** For an entry just added. */
+  fresh(): number;
+  /** For an entry read or changed in place (a "touch"), from what it held. */
+  touch(old: number): number;
+  /** For an entry whose value is replaced, from what it held. */
+  replaced(old: number): number;
+}
+
 export class Dict<V> {
+  /** Per-entry metadata policy; null: none kept (the default). */
+  private readonly meta: DictMeta | null;
   /** The table new entries go to. */
-  private t: Table<V> = new Table<V>(MIN_SLOTS);
+  private t: Table<V>;
   /** Tables being drained into `t`, oldest first (empty unless resizing). */
   private old: Table<V>[] = EMPTY_TABLES;
   /** Slots of old[0] below this have been drained. */
@@ -274,8 +295,59 @@ export class Dict<V> {
   /** Resizing is paused while this is positive (snapshots, iterators, scan steps). */
   private pauses = 0;
 
+  constructor(meta: DictMeta | null = null) {
+    this.meta = meta;
+    this.t = new Table<V>(MIN_SLOTS, meta !== null);
+  }
+
   get size(): number {
     return this.count;
+  }
+
+  /** get(), and the entry is touched (its metadata updated by DictMeta.touch). */
+  getTouch(key: string): V | undefined {
+    const h = hashOf(key);
+    const t = this.t;
+    const i = t.find(key, h);
+    if (i >= 0) {
+      const m = t.meta;
+      if (m !== null) m[i] = this.meta!.touch(m[i]!);
+      return t.valueAt(i);
+    }
+    if (this.old.length === 0) return undefined;
+    for (const o of this.old) {
+      const j = o.find(key, h);
+      if (j >= 0) {
+        const m = o.meta;
+        if (m !== null) m[j] = this.meta!.touch(m[j]!);
+        return o.valueAt(j);
+      }
+    }
+    return undefined;
+  }
+
+  /** The metadata of key's entry, or undefined when absent (or none is kept). */
+  metaOf(key: string): number | undefined {
+    const h = hashOf(key);
+    for (const tb of this.tables()) {
+      const i = tb.find(key, h);
+      if (i >= 0) return tb.meta === null ? undefined : tb.meta[i];
+    }
+    return undefined;
+  }
+
+  /** Sets the metadata of key's entry; false when the key is absent or none is kept. */
+  setMeta(key: string, value: number): boolean {
+    const h = hashOf(key);
+    for (const tb of this.tables()) {
+      const i = tb.find(key, h);
+      if (i >= 0) {
+        if (tb.meta === null) return false;
+        tb.meta[i] = value;
+        return true;
+      }
+    }
+    return false;
   }
 
   get(key: string): V | undefined {
@@ -311,12 +383,14 @@ export class Dict<V> {
       // scavenger and remembered as an old-to-new pointer. Workloads that rewrite
       // unchanged values pay a short compare.
       if (!sameValue(t.valueAt(i), value)) t.setValue(i, value);
+      if (t.meta !== null) t.meta[i] = this.meta!.replaced(t.meta[i]!);
       return false;
     }
     for (const o of this.old) {
       i = o.find(key, h);
       if (i >= 0) {
         if (!sameValue(o.valueAt(i), value)) o.setValue(i, value);
+        if (o.meta !== null) o.meta[i] = this.meta!.replaced(o.meta[i]!);
         return false;
       }
     }
@@ -324,7 +398,8 @@ export class Dict<V> {
       this.resize(slotsFor(this.count + 1));
       t = this.t;
     }
-    t.insert(key, h, value);
+    const at = t.insert(key, h, value);
+    if (t.meta !== null) t.meta[at] = this.meta!.fresh();
     this.count++;
     return true;
   }
@@ -356,7 +431,7 @@ export class Dict<V> {
   }
 
   clear(): void {
-    this.t = new Table<V>(MIN_SLOTS);
+    this.t = new Table<V>(MIN_SLOTS, this.meta !== null);
     this.old = EMPTY_TABLES;
     this.drainIdx = 0;
     this.count = 0;
@@ -371,12 +446,12 @@ export class Dict<V> {
   private resize(size: number): void {
     const t = this.t;
     if (t.live === 0 && this.old.length === 0 && this.pauses === 0) {
-      this.t = new Table<V>(size);
+      this.t = new Table<V>(size, this.meta !== null);
       return;
     }
     if (this.old === EMPTY_TABLES) this.old = [];
     this.old.push(t);
-    this.t = new Table<V>(size);
+    this.t = new Table<V>(size, this.meta !== null);
   }
 
   /** Moves the entries of up to `slots` slots of the oldest table into the current one. */
@@ -392,9 +467,10 @@ export class Dict<V> {
         if (t.used >= t.limit) {
           // The target filled up (writes while draining was paused): make a larger one.
           this.old.push(t);
-          this.t = t = new Table<V>(slotsFor(this.count + 1));
+          this.t = t = new Table<V>(slotsFor(this.count + 1), this.meta !== null);
         }
-        t.insert(o.keyAt(i)!, x, o.valueAt(i));
+        const at = t.insert(o.keyAt(i)!, x, o.valueAt(i));
+        if (t.meta !== null) t.meta[at] = o.meta![i]!;
         o.remove(i);
       }
       slots -= end - this.drainIdx;
@@ -419,7 +495,7 @@ export class Dict<V> {
   expand(n: number): void {
     if (this.count !== 0 || this.old.length !== 0 || this.pauses !== 0) return;
     const size = slotsFor(n);
-    if (size > this.t.size) this.t = new Table<V>(size);
+    if (size > this.t.size) this.t = new Table<V>(size, this.meta !== null);
   }
 
   /** Starts a resize when the current table is too full or too sparse (never while paused). */

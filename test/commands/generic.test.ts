@@ -718,3 +718,84 @@ test('DEBUG SET-ACTIVE-EXPIRE takes exactly one argument', async () => {
   assert.equal(err(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE')), "ERR unknown subcommand or wrong number of arguments for 'SET-ACTIVE-EXPIRE'. Try DEBUG HELP.");
   assert.equal(await c.call('DEBUG', 'set-active-expire', '0'), 'OK');
 });
+
+// ---- access data: OBJECT IDLETIME / FREQ, TOUCH, RESTORE IDLETIME / FREQ ----
+
+test('OBJECT IDLETIME counts the seconds since the last touching access: EXISTS, TYPE, TTL, SCAN TYPE and OBJECT do not touch; TOUCH, GET and SET do', async () => {
+  assert.equal(await c.call('SET', 'idle', 'v'), 'OK');
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 0);
+  clock.t += 10_000;
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 10);
+  assert.equal(await c.call('EXISTS', 'idle'), 1);
+  assert.equal(await c.call('TYPE', 'idle'), 'string');
+  assert.equal(await c.call('TTL', 'idle'), -1);
+  assert.equal(await c.call('PTTL', 'idle'), -1);
+  await c.call('SCAN', '0', 'TYPE', 'string');
+  assert.equal(await c.call('OBJECT', 'ENCODING', 'idle'), 'embstr');
+  assert.match((await c.call('DEBUG', 'OBJECT', 'idle')) as string, / lru_seconds_idle:10$/);
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 10, 'nothing above touched the key');
+  assert.equal(await c.call('TOUCH', 'idle', 'missing'), 1);
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 0);
+  clock.t += 5000;
+  assert.equal(await c.call('GET', 'idle'), 'v');
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 0);
+  clock.t += 7000;
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 7);
+  assert.equal(await c.call('SET', 'idle', 'w'), 'OK');
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'idle'), 0);
+  assert.equal(await c.callRaw('OBJECT', 'IDLETIME', 'missing'), '$-1\r\n');
+});
+
+test('RESTORE IDLETIME gives the key that idle time; under an LFU policy FREQ sets the counter, which OBJECT FREQ reads with its decay', async () => {
+  assert.equal(await c.call('SET', 'src', 'v'), 'OK');
+  const payload = (await c.call('DUMP', 'src')) as string;
+  assert.equal(await c.call('RESTORE', 'lru', '0', payload, 'IDLETIME', '1000'), 'OK');
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'lru'), 1000);
+  // FREQ is ignored without an LFU policy: the key is new.
+  assert.equal(await c.call('RESTORE', 'lru2', '0', payload, 'FREQ', '100'), 'OK');
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'lru2'), 0);
+  assert.equal(await c.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'), 'OK');
+  try {
+    assert.equal(await c.call('RESTORE', 'lfu', '0', payload, 'FREQ', '100'), 'OK');
+    assert.equal(await c.call('OBJECT', 'FREQ', 'lfu'), 100);
+    assert.equal(await c.call('SET', 'fresh', 'v'), 'OK');
+    assert.equal(await c.call('OBJECT', 'FREQ', 'fresh'), 5, 'LFU_INIT_VAL');
+    // IDLETIME is ignored under LFU: the key starts at the initial counter.
+    assert.equal(await c.call('RESTORE', 'lfu2', '0', payload, 'IDLETIME', '50'), 'OK');
+    assert.equal(await c.call('OBJECT', 'FREQ', 'lfu2'), 5);
+    // lfu-decay-time 1: one point per idle minute.
+    clock.t += 3 * 60_000;
+    assert.equal(await c.call('OBJECT', 'FREQ', 'lfu'), 97);
+    assert.equal(await c.call('CONFIG', 'SET', 'lfu-decay-time', '0'), 'OK');
+    assert.equal(await c.call('OBJECT', 'FREQ', 'lfu'), 100, 'no decay');
+    // Touches raise a counter (logarithmically: with lfu-log-factor 0 every touch counts).
+    assert.equal(await c.call('CONFIG', 'SET', 'lfu-log-factor', '0'), 'OK');
+    for (let i = 0; i < 10; i++) await c.call('GET', 'fresh');
+    assert.equal(await c.call('OBJECT', 'FREQ', 'fresh'), 15);
+    // A new value keeps the counter under LFU (Redis's dbOverwrite).
+    assert.equal(await c.call('SET', 'fresh', 'w'), 'OK');
+    assert.equal(await c.call('OBJECT', 'FREQ', 'fresh'), 15);
+  } finally {
+    await c.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    await c.call('CONFIG', 'SET', 'lfu-decay-time', '1');
+    await c.call('CONFIG', 'SET', 'lfu-log-factor', '10');
+  }
+});
+
+test('while a background save runs, lookups touch nothing (Redis: while a child process exists)', async () => {
+  for (let i = 0; i < 20; i++) await c.call('SET', `walk:${i}`, 'v');
+  assert.equal(await c.call('SET', 'frozen', 'v'), 'OK');
+  clock.t += 10_000;
+  assert.equal(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '100000'), 'OK');
+  try {
+    assert.equal(await c.call('BGSAVE'), 'Background saving started');
+    await waitFor(() => amber.server.store.access.frozen, 2000, 'the cron to see the save');
+    assert.equal(await c.call('GET', 'frozen'), 'v');
+    assert.equal(await c.call('OBJECT', 'IDLETIME', 'frozen'), 10, 'not touched during the save');
+  } finally {
+    await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '0');
+  }
+  await waitFor(() => !amber.server.backgroundSaveRunning() && !amber.server.store.access.frozen, 10_000, 'the save to end');
+  assert.equal(await c.call('GET', 'frozen'), 'v');
+  assert.equal(await c.call('OBJECT', 'IDLETIME', 'frozen'), 0);
+});

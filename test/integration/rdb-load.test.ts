@@ -12,7 +12,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRdb } from '../../src/persistence/rdb/reader.js';
 import { ErrorReply } from '../helpers/resp.js';
-import { startAmber, tempDir } from '../helpers/servers.js';
+import { NO_REDIS, redisServerPath, startAmber, startRedis, tempDir } from '../helpers/servers.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -76,5 +76,76 @@ test('a file cut short fails DEBUG RELOAD and leaves loaded exactly the keys bef
     assert.equal(await c.call('DBSIZE'), before);
   } finally {
     await a.stop();
+  }
+});
+
+test('IDLE and FREQ in a file written by redis-server under LRU / LFU policies become the keys\' idle time / counter', { skip: redisServerPath() === null && NO_REDIS }, async () => {
+  for (const policy of ['allkeys-lru', 'allkeys-lfu'] as const) {
+    const redis = await startRedis(['--maxmemory-policy', policy]);
+    const dir = tempDir('amber-rdb-access-');
+    dirs.push(dir);
+    try {
+      const r = await redis.client();
+      await r.call('SET', 'src', 'v');
+      const payload = (await r.call('DUMP', 'src')) as string;
+      if (policy === 'allkeys-lru') await r.call('RESTORE', 'k', '0', payload, 'IDLETIME', '5000');
+      else await r.call('RESTORE', 'k', '0', payload, 'FREQ', '42');
+      assert.equal(await r.call('SAVE'), 'OK');
+      writeFileSync(join(dir, 'dump.rdb'), readFileSync(join(redis.dir, 'dump.rdb')));
+    } finally {
+      await redis.stop();
+    }
+    const a = await startAmber({ dir, 'maxmemory-policy': policy });
+    try {
+      const c = await a.client();
+      if (policy === 'allkeys-lru') {
+        const idle = (await c.call('OBJECT', 'IDLETIME', 'k')) as number;
+        assert.ok(idle >= 5000 && idle <= 5010, `idle ${idle}`);
+      } else {
+        // (A minute boundary between the save and the load decays it by one.)
+        const freq = (await c.call('OBJECT', 'FREQ', 'k')) as number;
+        assert.ok(freq === 42 || freq === 41, `freq ${freq}`);
+      }
+    } finally {
+      await a.stop();
+    }
+  }
+});
+
+test('under LRU / LFU policies Amber writes IDLE / FREQ: DEBUG RELOAD keeps them, and redis-server reads them', async () => {
+  for (const policy of ['allkeys-lru', 'allkeys-lfu'] as const) {
+    const dir = tempDir('amber-rdb-access-');
+    dirs.push(dir);
+    const a = await startAmber({ dir, 'maxmemory-policy': policy, 'enable-debug-command': 'yes' });
+    try {
+      const c = await a.client();
+      await c.call('SET', 'src', 'v');
+      const payload = (await c.call('DUMP', 'src')) as string;
+      const check = async (get: (key: string) => Promise<number>): Promise<void> => {
+        const got = await get('k');
+        if (policy === 'allkeys-lru') assert.ok(got >= 5000 && got <= 5010, `idle ${got}`);
+        else assert.ok(got === 42 || got === 41, `freq ${got}`);
+      };
+      if (policy === 'allkeys-lru') await c.call('RESTORE', 'k', '0', payload, 'IDLETIME', '5000');
+      else await c.call('RESTORE', 'k', '0', payload, 'FREQ', '42');
+      const amberGet = async (key: string): Promise<number> => (await c.call('OBJECT', policy === 'allkeys-lru' ? 'IDLETIME' : 'FREQ', key)) as number;
+      assert.equal(await c.call('DEBUG', 'RELOAD'), 'OK');
+      await check(amberGet);
+      assert.equal(await c.call('SAVE'), 'OK');
+    } finally {
+      await a.stop();
+    }
+    if (redisServerPath() === null) continue;
+    const redis = await startRedis(['--maxmemory-policy', policy]);
+    try {
+      writeFileSync(join(redis.dir, 'dump.rdb'), readFileSync(join(dir, 'dump.rdb')));
+      const r = await redis.client();
+      assert.equal(await r.call('DEBUG', 'RELOAD', 'NOSAVE'), 'OK');
+      const got = (await r.call('OBJECT', policy === 'allkeys-lru' ? 'IDLETIME' : 'FREQ', 'k')) as number;
+      if (policy === 'allkeys-lru') assert.ok(got >= 5000 && got <= 5010, `redis idle ${got}`);
+      else assert.ok(got === 42 || got === 41, `redis freq ${got}`);
+    } finally {
+      await redis.stop();
+    }
   }
 });

@@ -347,3 +347,55 @@ test('expand sizes an empty dict up front and keeps every entry reachable', () =
   d.expand(1_000_000);
   assert.equal(d.stats().slots, slots, 'a non-empty dict is left alone');
 });
+
+test('per-entry metadata (DictMeta): fresh on insert, touched by getTouch, replaced on overwrite, kept through grows, shrinks and paused resizes (model-based)', () => {
+  for (const tuning of [{ maxLoad: 0.5, minLoad: 0.25, stepSlots: 1 }, {}]) {
+    withTuning(tuning, () => {
+      const r = rng(7);
+      let stamp = 0;
+      // Each call leaves a distinct trace: fresh numbers count up, a touch adds 1000, a
+      // replacement adds 1.
+      const meta = { fresh: () => ++stamp * 10_000, touch: (old: number) => old + 1000, replaced: (old: number) => old + 1 };
+      const d = new Dict<number>(meta);
+      const plain = new Dict<number>();
+      const model = new Map<string, number>();
+      let paused = false;
+      for (let op = 0; op < 30000; op++) {
+        const phase = Math.floor(op / 5000) % 2;
+        const key = 'k' + Math.floor(r() * 2000);
+        const x = r();
+        if (x < 0.01) {
+          // Resizing paused and resumed: tables pile up, then drain.
+          if (paused) d.resumeResize();
+          else d.pauseResize();
+          paused = !paused;
+        } else if (x < (phase === 0 ? 0.55 : 0.2)) {
+          const old = model.get(key);
+          d.set(key, op);
+          model.set(key, old === undefined ? stamp * 10_000 : old + 1);
+          assert.equal(d.metaOf(key), model.get(key), `set ${key}`);
+        } else if (x < 0.8) {
+          d.delete(key);
+          model.delete(key);
+        } else if (x < 0.95) {
+          const had = model.get(key);
+          assert.equal(d.getTouch(key) !== undefined, had !== undefined);
+          if (had !== undefined) model.set(key, had + 1000);
+        } else {
+          const v = Math.floor(r() * 1e6);
+          assert.equal(d.setMeta(key, v), model.has(key));
+          if (model.has(key)) model.set(key, v);
+        }
+        if (op % 2999 === 0) for (const [k, m] of model) assert.equal(d.metaOf(k), m, `metadata of ${k} after ${op} operations`);
+      }
+      if (paused) d.resumeResize();
+      for (const [k, m] of model) assert.equal(d.metaOf(k), m);
+      assert.equal(d.metaOf('absent'), undefined);
+      // A dict without a policy keeps nothing.
+      plain.set('a', 1);
+      assert.equal(plain.metaOf('a'), undefined);
+      assert.equal(plain.setMeta('a', 5), false);
+      assert.equal(plain.getTouch('a'), 1);
+    });
+  }
+});
