@@ -306,7 +306,10 @@ function renameGeneric(c: Ctx, args: Args, nx: boolean): void {
       db.delete(dst);
     }
     const raw = typeof o === 'string' && stringEncodingOf(db, src, o) === 'raw';
+    // The object moves in Redis: its access data (LFU counter, LRU time) goes with it.
+    const access = db.dict.metaOf(src);
     db.set(dst, o);
+    if (access !== undefined) db.dict.setMeta(dst, access);
     if (expire !== undefined) db.setExpire(dst, expire);
     db.delete(src);
     c.wrote(src, 'rename_from');
@@ -346,7 +349,9 @@ function move(c: Ctx, args: Args): void {
       return;
     }
     const raw = typeof o === 'string' && stringEncodingOf(src, key, o) === 'raw';
+    const access = src.dict.metaOf(key);
     dst.set(key, o);
+    if (access !== undefined) dst.dict.setMeta(key, access);
     if (expire !== undefined) dst.setExpire(key, expire);
     src.delete(key);
     c.wrote(key, 'move_from', 'g', src);

@@ -237,6 +237,7 @@ export function call(server: Server, c: Client, spec: CommandSpec, argv: string[
   c.redacted = null;
   c.propagateAs = null;
   c.noPropagate = false;
+  store.access.command++;
   errorMark = stats.totalErrorReplies;
   // Within a pipelined run the previous command's end is this one's start (see clockMark):
   // the time between them (parsing this command) is counted to it.

@@ -8,7 +8,8 @@
  *
  * As in Redis: a new key gets the clock (or the LFU start value), a lookup touches its key
  * (except the commands that look without touching: EXISTS, TYPE, TTL, OBJECT ...), a key
- * whose value is replaced keeps its LFU counter, and nothing is touched while a background
+ * whose value is replaced keeps its LFU counter (touched once, by the lookup before the
+ * write), and nothing is touched while a background
  * save or rewrite runs (Redis skips it while a child process exists).
  *
  * The clock is read once per batch of commands (`refresh`), not per lookup.
@@ -29,6 +30,15 @@ export class AccessClock implements DictMeta {
   lfuDecayTime = 1;
   /** While true (a background save or rewrite runs) lookups touch nothing. */
   frozen = false;
+  /**
+   * Bumped for every command run (dispatch's call). Redis looks a key up, touching it, before
+   * it replaces the key's value; Amber's handlers often replace without that lookup. So a
+   * replacement touches the key unless the same command already did (the LFU counter then
+   * moves as Redis's does for SET, SETEX, APPEND, SETRANGE, SET XX / GET).
+   */
+  command = 0;
+  private touchedKey = '';
+  private touchedIn = -1;
   private seconds = 0;
   private minutes = 0;
 
@@ -47,15 +57,20 @@ export class AccessClock implements DictMeta {
     return this.lfu ? (this.minutes << 8) | LFU_INIT_VAL : this.seconds;
   }
 
-  touch(old: number): number {
+  touch(old: number, key: string): number {
     if (this.frozen) return old;
     if (!this.lfu) return this.seconds;
+    this.touchedKey = key;
+    this.touchedIn = this.command;
     return (this.minutes << 8) | this.logIncr(this.counter(old));
   }
 
-  replaced(old: number): number {
-    // dbOverwrite: an LFU counter survives a new value; an LRU time is the new object's.
-    return this.lfu ? old : this.seconds;
+  replaced(old: number, key: string): number {
+    // An LRU time is the new object's. dbOverwrite keeps the LFU data, which the lookup
+    // before it touched (see `command`).
+    if (!this.lfu) return this.seconds;
+    if (this.touchedIn === this.command && this.touchedKey === key) return old;
+    return this.touch(old, key);
   }
 
   /** Seconds since the key was last used (estimateObjectIdleTime / 1000), for an LRU value. */

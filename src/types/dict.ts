@@ -277,9 +277,9 @@ export interface DictMeta {
   /** For an entry just added. */
   fresh(): number;
   /** For an entry read or changed in place (a "touch"), from what it held. */
-  touch(old: number): number;
+  touch(old: number, key: string): number;
   /** For an entry whose value is replaced, from what it held. */
-  replaced(old: number): number;
+  replaced(old: number, key: string): number;
 }
 
 export class Dict<V> {
@@ -311,7 +311,7 @@ export class Dict<V> {
     const i = t.find(key, h);
     if (i >= 0) {
       const m = t.meta;
-      if (m !== null) m[i] = this.meta!.touch(m[i]!);
+      if (m !== null) m[i] = this.meta!.touch(m[i]!, key);
       return t.valueAt(i);
     }
     if (this.old.length === 0) return undefined;
@@ -319,7 +319,7 @@ export class Dict<V> {
       const j = o.find(key, h);
       if (j >= 0) {
         const m = o.meta;
-        if (m !== null) m[j] = this.meta!.touch(m[j]!);
+        if (m !== null) m[j] = this.meta!.touch(m[j]!, key);
         return o.valueAt(j);
       }
     }
@@ -383,14 +383,14 @@ export class Dict<V> {
       // scavenger and remembered as an old-to-new pointer. Workloads that rewrite
       // unchanged values pay a short compare.
       if (!sameValue(t.valueAt(i), value)) t.setValue(i, value);
-      if (t.meta !== null) t.meta[i] = this.meta!.replaced(t.meta[i]!);
+      if (t.meta !== null) t.meta[i] = this.meta!.replaced(t.meta[i]!, key);
       return false;
     }
     for (const o of this.old) {
       i = o.find(key, h);
       if (i >= 0) {
         if (!sameValue(o.valueAt(i), value)) o.setValue(i, value);
-        if (o.meta !== null) o.meta[i] = this.meta!.replaced(o.meta[i]!);
+        if (o.meta !== null) o.meta[i] = this.meta!.replaced(o.meta[i]!, key);
         return false;
       }
     }
