@@ -112,7 +112,6 @@ export async function startServer(name: 'amber' | 'redis', extra: string[] = [])
   };
 }
 
-/** Runs redis-benchmark and returns requests per second for each test. */
 interface BenchmarkOptions {
   clients: number;
   requests: number;
@@ -138,6 +137,7 @@ function benchmarkResult(stdout: string, test: string): number {
   return Number(row[1]);
 }
 
+/** Runs redis-benchmark and returns the requests per second of `test`. */
 export function redisBenchmark(port: number, test: string, opts: BenchmarkOptions): number {
   const r = spawnSync('redis-benchmark', benchmarkArgs(port, test, opts), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);

@@ -641,7 +641,7 @@ function objectLookup(c: Ctx, args: Args): Value | undefined {
 
 /** Whether the maxmemory policy is an LFU one (Redis MAXMEMORY_FLAG_LFU). */
 function lfuPolicy(c: Ctx): boolean {
-  return c.server.config.str('maxmemory-policy').endsWith('-lfu');
+  return c.server.store.access.lfu;
 }
 
 /** OBJECT ENCODING key — Redis's name for the value's internal representation. */
@@ -702,7 +702,7 @@ function objectFreq(c: Ctx, args: Args): void {
       'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  c.reply.int(c.server.store.access.freq(c.db.dict.metaOf(args.argv[2]!) ?? 0));
+  c.reply.int(c.server.store.access.counter(c.db.dict.metaOf(args.argv[2]!) ?? 0));
 }
 
 const OBJECT_HELP = [

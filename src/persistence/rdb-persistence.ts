@@ -115,10 +115,10 @@ export class BlockSink implements RdbSink {
   }
 }
 
-/** Serializes a snapshot into an RDB writer; preserved values are kept pre-encoded. */
 /** A key's IDLE / FREQ for the file, or undefined when the policy saves none. */
 type AccessOf = (dbid: number, key: string) => { idleSeconds?: number; freq?: number } | undefined;
 
+/** Serializes a snapshot into an RDB writer; preserved values are kept pre-encoded. */
 class RdbConsumer implements SnapshotConsumer<string | Buffer> {
   constructor(
     private readonly writer: RdbWriter,
@@ -731,7 +731,7 @@ export class RdbPersistence {
     const store = this.server.store;
     const access = store.access;
     if (policy.endsWith('-lru')) return (dbid, key) => ({ idleSeconds: access.idleSeconds(store.dbs[dbid]!.dict.metaOf(key) ?? access.fresh()) });
-    if (policy.endsWith('-lfu')) return (dbid, key) => ({ freq: access.freq(store.dbs[dbid]!.dict.metaOf(key) ?? access.fresh()) });
+    if (policy.endsWith('-lfu')) return (dbid, key) => ({ freq: access.counter(store.dbs[dbid]!.dict.metaOf(key) ?? access.fresh()) });
     return null;
   }
 

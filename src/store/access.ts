@@ -12,7 +12,8 @@
  * write), and nothing is touched while a background
  * save or rewrite runs (Redis skips it while a child process exists).
  *
- * The clock is read once per batch of commands (`refresh`), not per lookup.
+ * The clock is read once per batch of commands and by the cron (`refresh`), not per lookup
+ * or per key of a save or load.
  */
 
 import type { DictMeta } from '../types/dict.js';
@@ -75,15 +76,8 @@ export class AccessClock implements DictMeta {
 
   /** Seconds since the key was last used (estimateObjectIdleTime / 1000), for an LRU value. */
   idleSeconds(meta: number): number {
-    this.refresh();
     const clock = this.seconds;
     return clock >= meta ? clock - meta : clock + (LRU_CLOCK_MAX - meta);
-  }
-
-  /** The LFU counter after its decay, read now (OBJECT FREQ). */
-  freq(meta: number): number {
-    this.refresh();
-    return this.counter(meta);
   }
 
   /** The LFU counter after its decay (LFUDecrAndReturn), without touching. */
@@ -109,7 +103,6 @@ export class AccessClock implements DictMeta {
    * are -1 when absent.
    */
   restored(freq: number, idleSeconds: number): number | null {
-    this.refresh();
     if (this.lfu) return freq >= 0 ? (this.minutes << 8) | freq : null;
     if (idleSeconds < 0) return null;
     let at = this.seconds - idleSeconds;

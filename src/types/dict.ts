@@ -294,10 +294,12 @@ export class Dict<V> {
   private count = 0;
   /** Resizing is paused while this is positive (snapshots, iterators, scan steps). */
   private pauses = 0;
+  /** The slot `locate` found last. */
+  private located = 0;
 
   constructor(meta: DictMeta | null = null) {
     this.meta = meta;
-    this.t = new Table<V>(MIN_SLOTS, meta !== null);
+    this.t = this.table(MIN_SLOTS);
   }
 
   get size(): number {
@@ -306,48 +308,50 @@ export class Dict<V> {
 
   /** get(), and the entry is touched (its metadata updated by DictMeta.touch). */
   getTouch(key: string): V | undefined {
-    const h = hashOf(key);
-    const t = this.t;
-    const i = t.find(key, h);
-    if (i >= 0) {
-      const m = t.meta;
-      if (m !== null) m[i] = this.meta!.touch(m[i]!, key);
-      return t.valueAt(i);
-    }
-    if (this.old.length === 0) return undefined;
-    for (const o of this.old) {
-      const j = o.find(key, h);
-      if (j >= 0) {
-        const m = o.meta;
-        if (m !== null) m[j] = this.meta!.touch(m[j]!, key);
-        return o.valueAt(j);
-      }
-    }
-    return undefined;
+    const tb = this.locate(key);
+    if (tb === null) return undefined;
+    const i = this.located;
+    const m = tb.meta;
+    if (m !== null) m[i] = this.meta!.touch(m[i]!, key);
+    return tb.valueAt(i);
   }
 
   /** The metadata of key's entry, or undefined when absent (or none is kept). */
   metaOf(key: string): number | undefined {
-    const h = hashOf(key);
-    for (const tb of this.tables()) {
-      const i = tb.find(key, h);
-      if (i >= 0) return tb.meta === null ? undefined : tb.meta[i];
-    }
-    return undefined;
+    const tb = this.locate(key);
+    return tb === null || tb.meta === null ? undefined : tb.meta[this.located];
   }
 
   /** Sets the metadata of key's entry; false when the key is absent or none is kept. */
   setMeta(key: string, value: number): boolean {
+    const tb = this.locate(key);
+    if (tb === null || tb.meta === null) return false;
+    tb.meta[this.located] = value;
+    return true;
+  }
+
+  /** The table holding key, its slot left in `located`; null when absent. */
+  private locate(key: string): Table<V> | null {
     const h = hashOf(key);
-    for (const tb of this.tables()) {
-      const i = tb.find(key, h);
+    const t = this.t;
+    let i = t.find(key, h);
+    if (i >= 0) {
+      this.located = i;
+      return t;
+    }
+    for (const o of this.old) {
+      i = o.find(key, h);
       if (i >= 0) {
-        if (tb.meta === null) return false;
-        tb.meta[i] = value;
-        return true;
+        this.located = i;
+        return o;
       }
     }
-    return false;
+    return null;
+  }
+
+  /** A new table of `size` slots, with metadata when the dict keeps it. */
+  private table(size: number): Table<V> {
+    return new Table<V>(size, this.meta !== null);
   }
 
   get(key: string): V | undefined {
@@ -431,7 +435,7 @@ export class Dict<V> {
   }
 
   clear(): void {
-    this.t = new Table<V>(MIN_SLOTS, this.meta !== null);
+    this.t = this.table(MIN_SLOTS);
     this.old = EMPTY_TABLES;
     this.drainIdx = 0;
     this.count = 0;
@@ -446,12 +450,12 @@ export class Dict<V> {
   private resize(size: number): void {
     const t = this.t;
     if (t.live === 0 && this.old.length === 0 && this.pauses === 0) {
-      this.t = new Table<V>(size, this.meta !== null);
+      this.t = this.table(size);
       return;
     }
     if (this.old === EMPTY_TABLES) this.old = [];
     this.old.push(t);
-    this.t = new Table<V>(size, this.meta !== null);
+    this.t = this.table(size);
   }
 
   /** Moves the entries of up to `slots` slots of the oldest table into the current one. */
@@ -467,7 +471,7 @@ export class Dict<V> {
         if (t.used >= t.limit) {
           // The target filled up (writes while draining was paused): make a larger one.
           this.old.push(t);
-          this.t = t = new Table<V>(slotsFor(this.count + 1), this.meta !== null);
+          this.t = t = this.table(slotsFor(this.count + 1));
         }
         const at = t.insert(o.keyAt(i)!, x, o.valueAt(i));
         if (t.meta !== null) t.meta[at] = o.meta![i]!;
@@ -495,7 +499,7 @@ export class Dict<V> {
   expand(n: number): void {
     if (this.count !== 0 || this.old.length !== 0 || this.pauses !== 0) return;
     const size = slotsFor(n);
-    if (size > this.t.size) this.t = new Table<V>(size, this.meta !== null);
+    if (size > this.t.size) this.t = this.table(size);
   }
 
   /** Starts a resize when the current table is too full or too sparse (never while paused). */
