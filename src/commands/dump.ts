@@ -14,7 +14,7 @@ import { encodeValue } from '../persistence/rdb/encode.js';
 import { debugFlags, decodeValue } from '../persistence/rdb/reader.js';
 import type { Value } from '../store/values.js';
 import { string2ll } from '../util/number.js';
-import { debugSubcommands } from './debug.js';
+import { debugSubcommands, debugSyntaxError } from './debug.js';
 import type { Args, CommandSpec, Ctx } from './types.js';
 import { E, KEY1, ReplyError, err } from './types.js';
 
@@ -155,9 +155,8 @@ function debugSkipChecksum(c: Ctx, args: Args): void {
   c.reply.ok();
 }
 
-/** addReplySubcommandSyntaxError for DEBUG <sub> with the wrong number of arguments. */
 function wrongDebugArgs(args: Args): ReplyError {
-  return new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${args.argv[1]!.slice(0, 128)}'. Try DEBUG HELP.`);
+  return debugSyntaxError(args.argv[1]!);
 }
 
 debugSubcommands.set('digest', debugDigest);

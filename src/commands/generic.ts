@@ -19,9 +19,10 @@
  * SET-ACTIVE-EXPIRE) and server/multi.ts (WATCH on flush/swap).
  */
 
+import { constants as bufferConstants } from 'node:buffer';
 import type { Args, CommandSpec, Ctx } from './types.js';
 import { ALL_KEYS, E, KEY1, NO_KEYS, ReplyError, err } from './types.js';
-import { debugSubcommands } from './debug.js';
+import { debugSubcommands, debugSyntaxError } from './debug.js';
 import type { Db } from '../store/db.js';
 import { stringEncoding, typeOf } from '../store/values.js';
 import { carryStringEncoding, stringEncodingOf, swapRawMarks } from './string.js';
@@ -737,9 +738,51 @@ function atoi(s: string): number {
 /** DEBUG SET-ACTIVE-EXPIRE 0|1 — turns active expiry off (0) or on (anything else). */
 debugSubcommands.set('set-active-expire', (c: Ctx, args: Args) => {
   if (args.remaining !== 1) {
-    throw err(`unknown subcommand or wrong number of arguments for '${args.argv[1]!.slice(0, 128)}'. Try DEBUG HELP.`);
+    throw debugSyntaxError(args.argv[1]!);
   }
   setActiveExpire(c.server, atoi(args.next()) !== 0);
+  c.reply.ok();
+});
+
+// ---------------------------------------------------------------------------------------
+// DEBUG POPULATE
+
+/** getPositiveLongFromObjectOrReply: an integer of at least 0, with one error for the rest. */
+function positiveLong(s: string): number {
+  const v = string2ll(s);
+  if (v === null || v < 0n) throw err('value is out of range, must be positive');
+  return Number(v);
+}
+
+/**
+ * DEBUG POPULATE count [prefix] [size]: adds the keys prefix:0 .. prefix:<count-1> (prefix
+ * "key"), each holding "value:<n>", or that text cut or padded with zero bytes to size bytes
+ * when a size is given; keys that exist are left alone. As in Redis, keys are spelled by
+ * snprintf into 128 bytes (the prefix ends at a zero byte, a key at 127 bytes), the command
+ * is not a write (nothing is propagated or counted for save points), and each new key is
+ * announced as `new` and seen by WATCH.
+ */
+debugSubcommands.set('populate', (c: Ctx, args: Args) => {
+  const argv = args.argv;
+  if (argv.length < 3 || argv.length > 5) throw debugSyntaxError(argv[1]!);
+  const count = positiveLong(argv[2]!);
+  const size = argv.length === 5 ? positiveLong(argv[4]!) : 0;
+  // Redis would try to allocate it; a JS string cannot be that long.
+  if (size > bufferConstants.MAX_STRING_LENGTH) throw new ReplyError(E.stringTooLong);
+  let prefix = argv.length >= 4 ? argv[3]! : 'key';
+  const nul = prefix.indexOf('\0');
+  if (nul >= 0) prefix = prefix.slice(0, nul);
+  const db = c.db;
+  const hooks = db.store.hooks;
+  for (let j = 0; j < count; j++) {
+    let key = `${prefix}:${j}`;
+    if (key.length > 127) key = key.slice(0, 127);
+    if (db.get(key) !== undefined) continue;
+    let value = `value:${j}`;
+    if (size !== 0) value = size <= value.length ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
+    db.set(key, value);
+    hooks.modified(db, key);
+  }
   c.reply.ok();
 });
 

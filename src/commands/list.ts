@@ -27,7 +27,7 @@
 
 import type { Args, CommandSpec, Ctx } from './types.js';
 import { E, KEY1, ReplyError, err } from './types.js';
-import { debugSubcommands } from './debug.js';
+import { debugSubcommands, debugSyntaxError } from './debug.js';
 import { RList, setPackedThreshold } from '../types/list.js';
 import type { Value } from '../store/values.js';
 import { parseTimeout } from '../server/blocking.js';
@@ -648,7 +648,7 @@ function memtoull(s: string): number | null {
 
 debugSubcommands.set('quicklist-packed-threshold', (c: Ctx, args: Args) => {
   const rest = args.rest();
-  if (rest.length !== 1) throw err("unknown subcommand or wrong number of arguments for 'quicklist-packed-threshold'. Try DEBUG HELP.");
+  if (rest.length !== 1) throw debugSyntaxError(args.argv[1]!);
   const size = memtoull(rest[0]!);
   if (size === null || !setPackedThreshold(size)) throw err('argument must be a memory value bigger than 1 and smaller than 4gb');
   c.reply.ok();

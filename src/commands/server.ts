@@ -28,7 +28,7 @@ import {
 import { replyHelp } from './connection.js';
 import { refcountOf } from './generic.js';
 import { stringEncodingOf } from './string.js';
-import { debugSubcommands } from './debug.js';
+import { debugSubcommands, debugSyntaxError } from './debug.js';
 import type { Args, CommandSpec, Ctx } from './types.js';
 import { E, ReplyError, err } from './types.js';
 
@@ -487,7 +487,7 @@ const ok = (c: Ctx): void => c.reply.ok();
  */
 function debugSub(name: string, argc: number, handler: (c: Ctx, args: Args) => void): void {
   debugSubcommands.set(name, (c, args) => {
-    if (args.argv.length !== argc) throw err(`unknown subcommand '${args.argv[1]!.slice(0, 128)}'. Try DEBUG HELP.`);
+    if (args.argv.length !== argc) throw debugSyntaxError(args.argv[1]!);
     handler(c, args);
   });
 }

@@ -500,8 +500,32 @@ describe('DEBUG', () => {
   test('HELP and unknown subcommands', async () => {
     const c = await amber.client();
     assert.equal(((await c.call('DEBUG', 'HELP')) as string[])[0], 'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
-    assert.equal(await c.callRaw('DEBUG', 'NOPE'), "-ERR unknown subcommand 'NOPE'. Try DEBUG HELP.\r\n");
-    assert.equal(await c.callRaw('DEBUG', 'SLEEP'), "-ERR unknown subcommand 'SLEEP'. Try DEBUG HELP.\r\n");
+    // DEBUG is one command, not a container: Redis's addReplySubcommandSyntaxError text.
+    assert.equal(await c.callRaw('DEBUG', 'NOPE'), "-ERR unknown subcommand or wrong number of arguments for 'NOPE'. Try DEBUG HELP.\r\n");
+    assert.equal(await c.callRaw('DEBUG', 'SLEEP'), "-ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.\r\n");
+  });
+
+  test('POPULATE adds missing keys only, counts no change for save points, and is seen by WATCH', async () => {
+    const c = await amber.client();
+    const w = await amber.client();
+    await c.call('SELECT', 6);
+    await w.call('SELECT', 6);
+    await c.call('FLUSHDB');
+    await c.call('SET', 'key:1', 'mine');
+    const dirty = Number(fields((await c.call('INFO', 'persistence')) as string).get('rdb_changes_since_last_save'));
+    await w.call('WATCH', 'key:2');
+    assert.equal(await c.call('DEBUG', 'POPULATE', 3), 'OK');
+    assert.deepEqual(await c.call('MGET', 'key:0', 'key:1', 'key:2', 'key:3'), ['value:0', 'mine', 'value:2', null]);
+    assert.equal(Number(fields((await c.call('INFO', 'persistence')) as string).get('rdb_changes_since_last_save')), dirty);
+    await w.call('MULTI');
+    await w.call('PING');
+    assert.equal(await w.call('EXEC'), null, 'the watched key was created');
+    // A huge size is refused rather than attempted.
+    assert.equal(await c.callRaw('DEBUG', 'POPULATE', 1, 'big', 2 ** 40), '-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n');
+    assert.equal(await c.call('EXISTS', 'big:0'), 0);
+    await c.call('FLUSHDB');
+    c.close();
+    w.close();
   });
 
   test('DEBUG is refused unless enable-debug-command allows it', async () => {
@@ -692,6 +716,44 @@ describe('compared with redis-server 7.0.15', { skip: redisServerPath() === null
       assert.equal(norm(x!.amber), norm(x!.redis), key);
     }
     await bothReplies(a, r, [['FLUSHDB'], ['SELECT', '0']]);
+  });
+
+  test('DEBUG POPULATE builds the same keys and values, with the same errors', async () => {
+    const a = await amber.client();
+    const r = await redis.client();
+    const commands: (string | number)[][] = [
+      ['SELECT', '7'],
+      ['FLUSHDB'],
+      ['DEBUG', 'POPULATE'],
+      ['DEBUG', 'POPULATE', '-1'],
+      ['DEBUG', 'POPULATE', 'abc'],
+      ['DEBUG', 'POPULATE', '2', 'p', '3', '4'],
+      ['DEBUG', 'POPULATE', '2', 'q', '-5'],
+      ['DEBUG', 'POPULATE', '0'],
+      ['DEBUG', 'POPULATE', '300'],
+      ['DEBUG', 'POPULATE', '3', 'p', '10'],
+      ['DEBUG', 'POPULATE', '5', 'p', '3'],
+      ['DEBUG', 'POPULATE', '2', '', '2'],
+      ['DEBUG', 'POPULATE', '2', 'pre\0fix'],
+      ['DEBUG', 'POPULATE', '2', 'x'.repeat(130)],
+      ['DEBUG', 'POPULATE', '2', 'big', '100'],
+      ['DBSIZE'],
+      ['GET', 'key:299'],
+      ['GET', 'p:1'],
+      ['GET', 'p:4'],
+      ['GET', ':1'],
+      ['GET', 'pre:1'],
+      ['GET', 'big:1'],
+      ['OBJECT', 'ENCODING', 'big:1'],
+      // Both keys cut to the same 127 bytes: the second finds the first.
+      ['GET', 'x'.repeat(127)],
+      ['DEBUG', 'DIGEST-VALUE', 'key:0', 'key:17', 'p:2', 'big:0'],
+      ['FLUSHDB'],
+      ['SELECT', '0'],
+    ];
+    for (const x of await bothReplies(a, r, commands)) assert.equal(x.amber, x.redis, x.command.join(' '));
+    a.close();
+    r.close();
   });
 
   test('CONFIG and SLOWLOG errors are byte-identical', async () => {
