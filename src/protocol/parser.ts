@@ -78,7 +78,9 @@ export interface RawRequest {
 
 export class RequestParser implements RawRequest {
   private buf: Buffer = NO_BYTES;
-  /** buf is (a view of) an input chunk, not a copy of the parser's own (see unshare). */
+  /** Where the input in buf ends (a borrowed buffer may be longer than what was read into it). */
+  private end = 0;
+  /** buf is an input chunk, not a copy of the parser's own (see unshare). */
   private borrowed = false;
   private pos = 0;
   /** Where the frame being read starts in buf (-1: its bytes are not all there). */
@@ -107,18 +109,24 @@ export class RequestParser implements RawRequest {
 
   /** Bytes received and not yet turned into commands (for client-query-buffer-limit). */
   get pending(): number {
-    return this.buf.length - this.pos + this.bigFill;
+    return this.end - this.pos + this.bigFill;
   }
 
   /** Whether a command is partly read (so an idle connection is mid-frame). */
   get midFrame(): boolean {
-    return this.inFrame || this.pos < this.buf.length;
+    return this.inFrame || this.pos < this.end;
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Takes the bytes of chunk up to `end` (all of it by default). The chunk is read in place
+   * until `unshare()`, so a caller that reads into one buffer over and over passes it with
+   * the length read instead of a view (no allocation per read).
+   */
+  feed(chunk: Buffer, end = chunk.length): void {
+    let start = 0;
     if (this.big !== null) {
       const need = this.big.length - this.bigFill;
-      const n = Math.min(need, chunk.length);
+      const n = Math.min(need, end);
       chunk.copy(this.big, this.bigFill, 0, n);
       this.bigFill += n;
       if (this.bigFill < this.big.length) return;
@@ -129,26 +137,30 @@ export class RequestParser implements RawRequest {
       this.bigFill = 0;
       this.bulkLen = -1;
       this.argsLeft--;
-      chunk = chunk.subarray(n);
+      start = n;
     }
     if (this.inFrame && this.frameStart >= 0 && this.pos - this.frameStart <= RAW_CARRY_MAX) {
       // A frame split across reads: its bytes read so far are carried over with the rest.
       const carried = this.pos - this.frameStart;
-      this.buf = Buffer.concat([this.buf.subarray(this.frameStart), chunk]);
+      this.buf = Buffer.concat([this.buf.subarray(this.frameStart, this.end), chunk.subarray(start, end)]);
+      this.end = this.buf.length;
       this.borrowed = false;
       this.frameStart = 0;
       this.pos = carried;
       return;
     }
     if (this.inFrame) this.frameStart = -1;
-    if (this.pos >= this.buf.length) {
+    if (this.pos >= this.end) {
       this.buf = chunk;
+      this.end = end;
       this.borrowed = true;
+      this.pos = start;
     } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.buf = Buffer.concat([this.buf.subarray(this.pos, this.end), chunk.subarray(start, end)]);
+      this.end = this.buf.length;
       this.borrowed = false;
+      this.pos = 0;
     }
-    this.pos = 0;
   }
 
   /**
@@ -164,11 +176,12 @@ export class RequestParser implements RawRequest {
     this.borrowed = false;
     const carry = this.inFrame && this.frameStart >= 0 && this.pos - this.frameStart <= RAW_CARRY_MAX;
     const from = carry ? this.frameStart : this.pos;
-    if (from >= this.buf.length) {
+    if (from >= this.end) {
       this.buf = NO_BYTES;
     } else {
-      this.buf = Buffer.from(this.buf.subarray(from));
+      this.buf = Buffer.from(this.buf.subarray(from, this.end));
     }
+    this.end = this.buf.length;
     this.pos -= from;
     if (carry) this.frameStart = 0;
     else if (this.inFrame) this.frameStart = -1;
@@ -182,7 +195,8 @@ export class RequestParser implements RawRequest {
     for (;;) {
       if (this.big !== null) return null;
       if (!this.inFrame) {
-        if (this.pos >= this.buf.length) return null;
+        const end = this.end;
+        if (this.pos >= end) return null;
         const buf = this.buf;
         if (buf[this.pos] !== STAR) {
           const inline = this.readInline();
@@ -196,14 +210,14 @@ export class RequestParser implements RawRequest {
         let count: number | null = -1;
         const p = this.pos;
         this.frameStart = p;
-        if (p + 3 < buf.length) {
+        if (p + 3 < end) {
           const d0 = buf[p + 1]! - 48;
           const c2 = buf[p + 2]!;
           if (d0 >= 0 && d0 <= 9) {
             if (c2 === CR) {
               count = d0;
               this.pos = p + 4;
-            } else if (c2 === 48 && d0 === 1 && buf[p + 3] === CR && p + 4 < buf.length) {
+            } else if (c2 === 48 && d0 === 1 && buf[p + 3] === CR && p + 4 < end) {
               count = 10;
               this.pos = p + 5;
             }
@@ -221,6 +235,7 @@ export class RequestParser implements RawRequest {
       }
       while (this.argsLeft > 0) {
         const buf = this.buf;
+        const end = this.end;
         if (this.bulkLen < 0) {
           // Fast path for `$<1-5 digits>\r\n` up to UNAUTH_MAX_BULK (no limit can refuse it:
           // proto-max-bulk-len is at least 1MB); anything else goes through readBulkHeader.
@@ -230,13 +245,13 @@ export class RequestParser implements RawRequest {
           if (buf[p] === DOLLAR && buf[p + 1] !== 48) {
             let n = 0;
             let i = p + 1;
-            const stop = Math.min(p + 7, buf.length);
+            const stop = Math.min(p + 7, end);
             for (; i < stop; i++) {
               const d = buf[i]! - 48;
               if (d < 0 || d > 9) break;
               n = n * 10 + d;
             }
-            if (i > p + 1 && i + 1 < buf.length && buf[i] === CR && n <= UNAUTH_MAX_BULK) {
+            if (i > p + 1 && i + 1 < end && buf[i] === CR && n <= UNAUTH_MAX_BULK) {
               len = n;
               this.pos = i + 2;
             }
@@ -248,14 +263,14 @@ export class RequestParser implements RawRequest {
           }
           this.bulkLen = len;
         }
-        const avail = buf.length - this.pos;
+        const avail = end - this.pos;
         if (avail < this.bulkLen + 2) {
           if (this.bulkLen >= BIG_ARG) {
             this.frameStart = -1;
             this.big = Buffer.allocUnsafe(this.bulkLen + 2);
-            buf.copy(this.big, 0, this.pos);
+            buf.copy(this.big, 0, this.pos, end);
             this.bigFill = avail;
-            this.pos = buf.length;
+            this.pos = end;
           }
           return null;
         }
@@ -299,8 +314,8 @@ export class RequestParser implements RawRequest {
   /** Reads `*<n>\r\n`; null if the line is incomplete. */
   private readCountLine(): number | null {
     const eol = this.buf.indexOf(CR, this.pos);
-    if (eol < 0 || eol + 1 >= this.buf.length) {
-      if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('too big mbulk count string');
+    if (eol < 0 || eol + 1 >= this.end) {
+      if (this.end - this.pos > INLINE_MAX) throw new ProtocolError('too big mbulk count string');
       return null;
     }
     const n = parseLength(this.buf, this.pos + 1, eol);
@@ -315,8 +330,8 @@ export class RequestParser implements RawRequest {
   /** Reads `$<len>\r\n`; null if the line is incomplete. */
   private readBulkHeader(): number | null {
     const eol = this.buf.indexOf(CR, this.pos);
-    if (eol < 0 || eol + 1 >= this.buf.length) {
-      if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('too big bulk count string');
+    if (eol < 0 || eol + 1 >= this.end) {
+      if (this.end - this.pos > INLINE_MAX) throw new ProtocolError('too big bulk count string');
       return null;
     }
     if (this.buf[this.pos] !== DOLLAR) {
@@ -334,8 +349,8 @@ export class RequestParser implements RawRequest {
   /** Reads one inline line and splits it; null if the line is incomplete. */
   private readInline(): string[] | null {
     const nl = this.buf.indexOf(LF, this.pos);
-    if (nl < 0) {
-      if (this.buf.length - this.pos > INLINE_MAX) throw new ProtocolError('too big inline request');
+    if (nl < 0 || nl >= this.end) {
+      if (this.end - this.pos > INLINE_MAX) throw new ProtocolError('too big inline request');
       return null;
     }
     let end = nl;

@@ -143,9 +143,10 @@ test('rawStart..rawEnd are the bytes of the frame just returned, in any pieces; 
     reqs.push(i % 50 === 7 ? `PING inline${i}` : i % 100 === 13 ? ['SET', 'big', 'b'.repeat(40_000)] : args);
   }
   const wire = Buffer.from(reqs.map((q) => (typeof q === 'string' ? q + '\r\n' : frame(q))).join(''), 'latin1');
-  // Also read into one shared buffer, as the server reads: the parser lets go of it after
-  // each read (unshare), and it is overwritten before the next.
-  const shared = Buffer.alloc(wire.length);
+  // Also read into one shared buffer, as the server reads: each piece fills its start and is
+  // fed with its length (what follows is garbage), the parser lets go of it after each read
+  // (unshare), and it is overwritten before the next.
+  const shared = Buffer.alloc(wire.length + 64);
   for (const [split, reuse] of [[[wire], false], [pieces(wire, rand), false], [pieces(wire, rand), false], [pieces(wire, rand), true], [pieces(wire, rand), true]] as const) {
     const p = new RequestParser({ maxBulkLen: () => 512 * 1024 * 1024, unauthenticated: () => false });
     let got = 0;
@@ -153,9 +154,9 @@ test('rawStart..rawEnd are the bytes of the frame just returned, in any pieces; 
     for (const piece of split) {
       if (reuse) {
         p.unshare();
-        shared.fill(0x2a);
+        shared.fill('*1\r\n$4\r\nPING\r\n');
         piece.copy(shared);
-        p.feed(shared.subarray(0, piece.length));
+        p.feed(shared, piece.length);
       } else {
         p.feed(piece);
       }

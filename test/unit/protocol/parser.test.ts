@@ -8,10 +8,13 @@ function parser(opts: { maxBulk?: number; unauth?: boolean } = {}): RequestParse
 
 /**
  * Feeds input in the given pieces and collects every command (or the protocol error). With
- * `shared`, each piece is read into one buffer, as the server reads every client: after its
- * commands were taken the parser lets go of it (unshare), and it is overwritten with garbage
- * before the next piece.
+ * `shared`, each piece is read into the start of one larger buffer and fed with its length,
+ * as the server reads every client: the bytes after it are garbage that looks like requests
+ * (a parser reading past the length would find commands there), and after the piece's
+ * commands were taken the parser lets go of the buffer (unshare) and it is overwritten.
  */
+const GARBAGE = '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nPING\r\n';
+
 function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }, shared?: Buffer): (string[] | string)[] {
   const p = parser(opts);
   const out: (string[] | string)[] = [];
@@ -19,8 +22,9 @@ function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }, sh
     if (shared === undefined) {
       p.feed(piece);
     } else {
+      shared.fill(GARBAGE);
       piece.copy(shared);
-      p.feed(shared.subarray(0, piece.length));
+      p.feed(shared, piece.length);
     }
     try {
       for (let cmd = p.next(); cmd !== null; cmd = p.next()) out.push(cmd);
@@ -31,7 +35,7 @@ function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }, sh
     }
     if (shared !== undefined) {
       p.unshare();
-      shared.fill('*3\r\n$3\r\nSET\r\n');
+      shared.fill(GARBAGE);
     }
   }
   return out;
@@ -40,7 +44,7 @@ function run(pieces: Buffer[], opts?: { maxBulk?: number; unauth?: boolean }, sh
 /** Runs a case whole, byte by byte, and at 20 random split points: all must agree. */
 function check(input: string | Buffer, expected: (string[] | string)[], opts?: { maxBulk?: number; unauth?: boolean }): void {
   const buf = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
-  const shared = Buffer.alloc(Math.max(buf.length, 16));
+  const shared = Buffer.alloc(buf.length + 64);
   assert.deepEqual(run([buf], opts), expected, 'whole buffer');
   assert.deepEqual(run([buf], opts, shared), expected, 'whole buffer, read into a shared buffer');
   const bytes = [];
