@@ -1,7 +1,7 @@
 /**
  * LoadQueue: holds the keys an RDB load reads back until V8 has moved them to the old
- * generation, then hands them on in file order. The RDB loader's companion; it knows nothing
- * of databases or files.
+ * generation, then hands them on in file order, in batches. The RDB loader's companion; it
+ * knows nothing of databases or files.
  *
  * Why: the keyspace table lives in V8's old generation. Storing a young object into it
  * records an old-to-new pointer that the next scavenges must visit, at a random place in a
@@ -13,6 +13,10 @@
  * bytes: every value takes at least as many heap bytes as its record takes in the file, so
  * by then at least two young generations' worth was allocated after it. The queue itself is
  * written in order, which the scavenger handles cheaply.
+ *
+ * Keys that are old enough leave in batches of BATCH (one call per run of keys of the same
+ * database), so the consumer can store a batch in the order of the table's slots
+ * (`Dict.storeBatch`) rather than one random slot after another.
  *
  * Imports node:v8 only.
  */
@@ -30,6 +34,14 @@ const INITIAL = 1024;
  */
 const MAX_DELAY_BYTES = 16 << 20;
 const MAX_KEYS = 1 << 18;
+/** Keys old enough to be stored are handed on once this many have gathered (and at flush). */
+const BATCH = 1 << 16;
+
+/**
+ * Stores keys[0..n) of database dbid, with their values and expire times (undefined: none).
+ * The arrays are the queue's and are reused after the call.
+ */
+export type StoreBatch<V> = (dbid: number, keys: readonly string[], values: readonly V[], expires: readonly (number | undefined)[], n: number) => void;
 
 export class LoadQueue<V> {
   // A ring of `mask + 1` slots (a power of two), grown when full. Plain arrays:
@@ -42,20 +54,26 @@ export class LoadQueue<V> {
   private mask = INITIAL - 1;
   private head = 0;
   private count = 0;
+  /** Queued keys, from the head, that are old enough to be stored. */
+  private ripe = 0;
   private delay = 0;
   private checkedAt = -Infinity;
-  /** Set when `apply` threw (the load is over: nothing more should be stored). */
+  /** A run of keys handed to `store` (reused). */
+  private runKeys: string[] = [];
+  private runValues: V[] = [];
+  private runExpires: (number | undefined)[] = [];
+  /** Set when `store` threw (the load is over: nothing more should be stored). */
   failed = false;
 
-  constructor(private readonly apply: (dbid: number, key: string, value: V, expireMs: number | undefined) => void) {}
+  constructor(private readonly store: StoreBatch<V>) {}
 
-  /** Queues a key read up to stream offset `position`, then stores every key now old enough. */
+  /** Queues a key read up to stream offset `position`, then stores the keys now old enough. */
   push(dbid: number, key: string, value: V, expireMs: number | undefined, position: number): void {
     if (position - this.checkedAt >= RECHECK_BYTES) {
       this.checkedAt = position;
       this.delay = Math.min(2 * youngGenerationBytes(), MAX_DELAY_BYTES);
     }
-    if (this.count >= MAX_KEYS) this.applyNext();
+    if (this.count >= MAX_KEYS) this.storeOldest(Math.max(this.ripe, BATCH));
     if (this.count > this.mask) this.grow();
     const i = (this.head + this.count) & this.mask;
     this.dbs[i] = dbid;
@@ -65,7 +83,8 @@ export class LoadQueue<V> {
     this.expires[i] = expireMs;
     this.count++;
     const until = position - this.delay;
-    while (this.count > 0 && this.positions[this.head]! <= until) this.applyNext();
+    while (this.ripe < this.count && this.positions[(this.head + this.ripe) & this.mask]! <= until) this.ripe++;
+    if (this.ripe >= BATCH) this.storeOldest(this.ripe);
   }
 
   /**
@@ -73,7 +92,7 @@ export class LoadQueue<V> {
    * after them, so the databases hold what they would have held without the queue).
    */
   flush(): void {
-    while (this.count > 0) this.applyNext();
+    while (this.count > 0) this.storeOldest(this.count);
   }
 
   /** Keys waiting. */
@@ -81,20 +100,36 @@ export class LoadQueue<V> {
     return this.count;
   }
 
-  /** Stores the oldest queued key; it leaves the queue first, even if `apply` throws. */
-  private applyNext(): void {
-    const i = this.head;
-    const key = this.keys[i]!;
-    const value = this.values[i]!;
-    this.keys[i] = undefined;
-    this.values[i] = undefined;
-    this.head = (i + 1) & this.mask;
-    this.count--;
+  /**
+   * Stores the oldest keys: n of them, or up to the end of the first run of one database.
+   * They leave the queue first, even if `store` throws.
+   */
+  private storeOldest(n: number): void {
+    const dbid = this.dbs[this.head]!;
+    const keys = this.runKeys;
+    const values = this.runValues;
+    const expires = this.runExpires;
+    let k = 0;
+    for (; k < n; k++) {
+      const i = (this.head + k) & this.mask;
+      if (this.dbs[i] !== dbid) break;
+      keys[k] = this.keys[i]!;
+      values[k] = this.values[i]!;
+      expires[k] = this.expires[i];
+      this.keys[i] = undefined;
+      this.values[i] = undefined;
+    }
+    this.head = (this.head + k) & this.mask;
+    this.count -= k;
+    this.ripe = Math.max(0, this.ripe - k);
     try {
-      this.apply(this.dbs[i]!, key, value, this.expires[i]);
+      this.store(dbid, keys, values, expires, k);
     } catch (e) {
       this.failed = true;
       throw e;
+    } finally {
+      // The run arrays hold no values between calls (they would stay alive until the next).
+      for (let j = 0; j < k; j++) values[j] = undefined as V;
     }
   }
 

@@ -541,26 +541,30 @@ export class RdbPersistence {
     // IDLE / FREQ of the keys that had them (files written under an LRU or LFU policy), as
     // the access data they get once stored (objectSetLRUOrLFU): "<db>\0<key>" -> value.
     const accessOf = new Map<string, number>();
-    const queue = new LoadQueue<Value>((dbid, key, value, expireMs) => {
+    const queue = new LoadQueue<Value>((dbid, keys, values, expires, n) => {
       const db = store.dbs[dbid]!;
       // A no-op unless a snapshot walks these tables (DEBUG RELOAD NOFLUSH during BGSAVE).
-      store.beforeWrite(db, key);
-      if (!db.dict.set(key, value)) {
-        if (opts.merge !== true) {
-          server.log('warning', `RDB has duplicated key '${key}' in DB ${dbid}`);
-          throw new RdbLoadError(`Duplicated key '${key}' in DB ${dbid} found in RDB file`);
+      for (let j = 0; j < n; j++) store.beforeWrite(db, keys[j]!);
+      db.dict.storeBatch(keys, values, n, (j, existed) => {
+        const key = keys[j]!;
+        if (existed) {
+          if (opts.merge !== true) {
+            server.log('warning', `RDB has duplicated key '${key}' in DB ${dbid}`);
+            throw new RdbLoadError(`Duplicated key '${key}' in DB ${dbid} found in RDB file`);
+          }
+          db.expires.delete(key);
         }
-        db.expires.delete(key);
-      }
-      if (expireMs !== undefined) db.expires.set(key, expireMs);
-      if (accessOf.size !== 0) {
-        const id = `${dbid}\0${key}`;
-        const access = accessOf.get(id);
-        if (access !== undefined) {
-          db.dict.setMeta(key, access);
-          accessOf.delete(id);
+        const expireMs = expires[j];
+        if (expireMs !== undefined) db.expires.set(key, expireMs);
+        if (accessOf.size !== 0) {
+          const id = `${dbid}\0${key}`;
+          const access = accessOf.get(id);
+          if (access !== undefined) {
+            db.dict.setMeta(key, access);
+            accessOf.delete(id);
+          }
         }
-      }
+      });
     });
     try {
       const result = readQueued(queue, () => readRdb(

@@ -399,3 +399,69 @@ test('per-entry metadata (DictMeta): fresh on insert, touched by getTouch, repla
     });
   }
 });
+
+test('storeBatch stores like set() one by one, in slot order when the table has room (model-based)', () => {
+  const r = rng(11);
+  let stamp = 0;
+  // Metadata: a fresh stamp below 10^6, plus 10^6 per replacement.
+  const meta = { fresh: () => ++stamp, touch: (old: number) => old, replaced: (old: number) => old + 1_000_000 };
+  for (const [label, presize] of [['presized', true], ['growing', false]] as const) {
+    const d = new Dict<number>(meta);
+    const model = new Map<string, number>();
+    const replacements = new Map<string, number>();
+    if (presize) d.expand(60_000);
+    let value = 0;
+    // Batch sizes on both sides of the slot-ordered path's minimum (1024).
+    for (const n of [5, 3000, 700, 20_000, 1024, 1023, 9000]) {
+      const keys: string[] = [];
+      const values: number[] = [];
+      for (let j = 0; j < n; j++) {
+        // Some keys repeat within the batch, some were stored by earlier batches.
+        keys.push('k' + Math.floor(r() * 40_000));
+        values.push(value++);
+      }
+      const seen: [number, boolean][] = [];
+      const freshBefore = stamp;
+      let added = 0;
+      d.storeBatch(keys, values, n, (j, existed) => seen.push([j, existed]));
+      assert.deepEqual(seen.map(([j]) => j).sort((a, b) => a - b), keys.map((_, j) => j), `${label}: each key reported once`);
+      // Replay in the order storeBatch reported: whether each key existed follows that order.
+      for (const [j, existed] of seen) {
+        const key = keys[j]!;
+        assert.equal(existed, model.has(key), `${label}: ${key} existed`);
+        if (existed) replacements.set(key, (replacements.get(key) ?? 0) + 1);
+        else added++;
+        model.set(key, values[j]!);
+      }
+      assert.equal(stamp - freshBefore, added, `${label}: one fresh stamp per new key`);
+      // Within a batch a repeated key keeps its last value (the order given).
+      const last = new Map<string, number>();
+      for (let j = 0; j < n; j++) last.set(keys[j]!, values[j]!);
+      for (const [k, v] of last) assert.equal(d.get(k), v, `${label}: ${k} has its last value`);
+      assert.equal(d.size, model.size);
+      for (const [k, v] of model) {
+        assert.equal(d.get(k), v);
+        const m = d.metaOf(k)!;
+        assert.equal(Math.floor(m / 1_000_000), replacements.get(k) ?? 0, `${label}: replacements of ${k}`);
+      }
+    }
+  }
+});
+
+test('storeBatch stops at a key whose report throws, with the keys before it stored', () => {
+  const d = new Dict<number>();
+  d.expand(10_000);
+  d.set('dup', -1);
+  const keys = Array.from({ length: 5000 }, (_, j) => (j === 2500 ? 'dup' : `k${j}`));
+  const stored: string[] = [];
+  assert.throws(
+    () =>
+      d.storeBatch(keys, keys.map((_, j) => j), keys.length, (j, existed) => {
+        if (existed) throw new Error(`duplicate ${keys[j]}`);
+        stored.push(keys[j]!);
+      }),
+    /duplicate dup/,
+  );
+  assert.equal(d.size, stored.length + 1);
+  for (const k of stored) assert.ok(d.get(k) !== undefined);
+});
