@@ -379,6 +379,7 @@ export class RdbPersistence {
       job.snapshot = startSnapshot(store, new RdbConsumer(writer, opts.compression, sink, this.accessOf()), {
         keyDelayUs: () => this.config.num('rdb-key-save-delay'),
         sliceMs: BG_TURN_MS,
+        afterReplies: (run) => server.afterReplies(run),
       });
     } catch (e) {
       this.logSaveError(e, tempName);
@@ -759,6 +760,7 @@ export class RdbPersistence {
     const snap = startSnapshot(this.server.store, new RdbConsumer(writer, opts.compression, sink, this.accessOf()), {
       sliceMs: BG_TURN_MS,
       keyDelayUs: () => this.config.num('rdb-key-save-delay'),
+      afterReplies: (run) => this.server.afterReplies(run),
     });
     return snap.run().then(
       () => {
@@ -791,7 +793,10 @@ export class RdbPersistence {
         preserved: emit,
         endDb: () => {},
       };
-      return startSnapshot(store, consumer, { keyDelayUs: () => this.config.num('rdb-key-save-delay') }).run();
+      return startSnapshot(store, consumer, {
+        keyDelayUs: () => this.config.num('rdb-key-save-delay'),
+        afterReplies: (run) => this.server.afterReplies(run),
+      }).run();
     };
   }
 

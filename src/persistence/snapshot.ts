@@ -83,6 +83,12 @@ export interface SnapshotOptions {
    * debugDelay.
    */
   keyDelayUs?: () => number;
+  /**
+   * Asked when a slice is due: the owner may take `run` and call it once the replies of the
+   * commands this turn ran have been handed to the sockets (returning true), so a client
+   * does not wait for the slice to get its reply. False: nothing is pending, run now.
+   */
+  afterReplies?: (run: () => void) => boolean;
 }
 
 interface Pending<C> {
@@ -297,15 +303,34 @@ export class Snapshot<C = unknown> {
             slice();
           };
         } else {
-          const t = setImmediate(slice);
-          this.wake = () => {
-            clearImmediate(t);
-            slice();
-          };
+          this.schedule(slice);
         }
       };
-      setImmediate(slice);
+      this.schedule(slice);
     });
+  }
+
+  /**
+   * Runs `slice` in the next turn of the event loop, after that turn's replies when the
+   * owner holds them (`afterReplies`): a slice queued with setImmediate would otherwise run
+   * before the flush the turn's commands queued, and every reply would wait for it.
+   * `wake` runs it at once instead (abort); it runs once either way.
+   */
+  private schedule(slice: () => void): void {
+    let ran = false;
+    const once = (): void => {
+      if (ran) return;
+      ran = true;
+      slice();
+    };
+    const after = this.options.afterReplies;
+    const t = setImmediate(() => {
+      if (after === undefined || !after(once)) once();
+    });
+    this.wake = () => {
+      clearImmediate(t);
+      once();
+    };
   }
 
   /** Stops the walk: `run()` rejects with SnapshotAborted on its next slice (or now, if waiting). */

@@ -129,6 +129,8 @@ export class Server {
   private flushScheduled = false;
   /** Runs beforeSleep; made once, as setImmediate is called every turn. */
   private readonly runBeforeSleep = (): void => this.beforeSleep();
+  /** Run at the end of the next beforeSleep (see afterReplies). */
+  private afterFlush: (() => void)[] = [];
   /** Run at the start of beforeSleep (AOF write and fsync). */
   readonly beforeSleepHooks: (() => void)[] = [];
   /** Run every cron tick (1000/hz ms). */
@@ -638,13 +640,38 @@ export class Server {
   private heldReplies: Promise<void> | null = null;
 
   /**
+   * Runs `fn` once this turn's replies have been handed to the sockets, and returns true;
+   * returns false when no flush is pending (the caller runs it itself). Background work that
+   * yields between slices (a BGSAVE's or a rewrite's walk) goes here, so it does not hold up
+   * the replies of the commands that ran just before it.
+   */
+  afterReplies(fn: () => void): boolean {
+    if (!this.flushScheduled) return false;
+    this.afterFlush.push(fn);
+    return true;
+  }
+
+  /**
    * End of an event-loop turn: durability hooks first (AOF write), then one write per client.
    * When a gate asks for it, this turn's replies are taken as a batch and written once the
    * gate resolves and every earlier batch has left, so no client ever sees a reply (or data
-   * written by another client) before it is durable.
+   * written by another client) before it is durable. Then what waited for the replies
+   * (afterReplies).
    */
   beforeSleep(): void {
     this.flushScheduled = false;
+    try {
+      this.flushReplies();
+    } finally {
+      if (this.afterFlush.length !== 0) {
+        const after = this.afterFlush;
+        this.afterFlush = [];
+        for (const fn of after) fn();
+      }
+    }
+  }
+
+  private flushReplies(): void {
     for (const h of this.beforeSleepHooks) h();
     // Clients scheduled from here on (by a flush that closes one and wakes another) go to
     // the next turn's list.

@@ -330,3 +330,52 @@ test('rdb-key-save-delay spreads the walk over time; backpressure pauses it', as
   await run;
   assert.equal(gated.data.get(0)!.size, 5020);
 });
+
+test('afterReplies: a slice the owner takes waits for it, runs once, and abort still ends the walk', async () => {
+  const store = new Store(1);
+  for (let i = 0; i < 5000; i++) store.db(0).set('k' + i, 'v' + i);
+  // The owner takes every other slice and runs it when told to (as the server does after
+  // its replies are written).
+  const held: (() => void)[] = [];
+  let asked = 0;
+  const rec = new Recorder();
+  const snap = startSnapshot(store, rec, {
+    sliceMs: 0,
+    afterReplies: (run) => {
+      asked++;
+      if (asked % 2 === 0) return false;
+      held.push(run);
+      return true;
+    },
+  });
+  let finished = false;
+  const walk = snap.run().then(() => (finished = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(held.length, 1, 'the first slice was taken');
+  const before = snap.keysProcessed;
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(snap.keysProcessed, before, 'nothing walks while the owner holds the slice');
+  while (!finished) {
+    const run = held.shift();
+    if (run !== undefined) {
+      run();
+      run(); // a second call does nothing
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  await walk;
+  assert.equal(rec.data.get(0)!.size, 5000);
+  assert.ok(asked > 2);
+
+  // Abort while the owner holds a slice: the walk ends now, and the held slice stays a no-op.
+  const held2: (() => void)[] = [];
+  const snap2 = startSnapshot(store, new Recorder(), { sliceMs: 0, afterReplies: (run) => (held2.push(run), true) });
+  const run2 = snap2.run();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(held2.length, 1);
+  snap2.abort();
+  await assert.rejects(run2, SnapshotAborted);
+  held2[0]!();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(store.db(0).dict.resizePaused, false, 'the walk let go of the tables');
+});
