@@ -232,7 +232,7 @@ function zaddGeneric(c: Ctx, argv: readonly string[], flagsIn: number): void {
     if (out & ZADD_ADDED) added++;
     if (out & ZADD_UPDATED) updated++;
     if (!(out & ZADD_NOP)) processed++;
-    score = z.lastScore;
+    score = RZSet.lastScore;
   }
   if (added + updated > 0) wroteMany(c, key, incr ? 'zincr' : 'zadd', 'z', added + updated);
   if (incr) {

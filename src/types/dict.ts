@@ -61,6 +61,20 @@ const MIN_SLOTS = 8;
 const PAGE_BITS = 12;
 /** storeBatch sorts batches of at least this many keys by slot (fewer go one by one). */
 const SLOT_ORDER_MIN = 1024;
+/** storeBatch's counting-sort scratch, shared (one batch at a time) and grown as needed. */
+let batchHashes = new Int32Array(0);
+let batchRanges = new Uint32Array(0);
+let batchOrder = new Uint32Array(0);
+const batchCounts = new Uint32Array((1 << 16) + 2);
+
+function batchScratch(n: number): { hashes: Int32Array; ranges: Uint32Array; order: Uint32Array } {
+  if (batchHashes.length < n) {
+    batchHashes = new Int32Array(n);
+    batchRanges = new Uint32Array(n);
+    batchOrder = new Uint32Array(n);
+  }
+  return { hashes: batchHashes, ranges: batchRanges, order: batchOrder };
+}
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
 
@@ -420,6 +434,7 @@ export class Dict<V> {
    * into a presized table: ~210-300 ms -> ~120-160 ms). Each key's hash is computed once, in
    * the order given (the key strings lie in memory in that order). Keys in the same slot
    * range keep their given order, so a key repeated in the batch ends with its last value.
+   * The sort's scratch arrays are shared: `stored` must not start another batch.
    */
   storeBatch(keys: readonly string[], values: readonly V[], n: number, stored: (j: number, existed: boolean) => void): void {
     const t = this.t;
@@ -429,9 +444,9 @@ export class Dict<V> {
     }
     // A counting sort on the top (at most 16) bits of each key's home slot.
     const shift = Math.max(0, 31 - Math.clz32(t.size) - 16);
-    const hashes = new Int32Array(n);
-    const ranges = new Uint32Array(n);
-    const counts = new Uint32Array((t.mask >>> shift) + 2);
+    const slotRanges = (t.mask >>> shift) + 2;
+    const { hashes, ranges, order } = batchScratch(n);
+    const counts = batchCounts.fill(0, 0, slotRanges);
     for (let j = 0; j < n; j++) {
       const h = hashOf(keys[j]!);
       const r = (h & t.mask) >>> shift;
@@ -439,8 +454,7 @@ export class Dict<V> {
       ranges[j] = r;
       counts[r + 1]!++;
     }
-    for (let r = 1; r < counts.length; r++) counts[r]! += counts[r - 1]!;
-    const order = new Uint32Array(n);
+    for (let r = 1; r < slotRanges; r++) counts[r]! += counts[r - 1]!;
     for (let j = 0; j < n; j++) order[counts[ranges[j]!]!++] = j;
     const meta = this.meta;
     for (let k = 0; k < n; k++) {

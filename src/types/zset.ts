@@ -131,8 +131,11 @@ export class RZSet {
   private zsl: ScoreTree | null = null;
   private dict: Dict<number> | null = null;
 
-  /** The score zadd() settled on (Redis's *newscore): the new score after INCR. */
-  lastScore = 0;
+  /**
+   * The score the last zadd() settled on (Redis's *newscore): the new score after INCR. One
+   * for all sets (it is read right after the call), not a field each set would carry.
+   */
+  static lastScore = 0;
 
   /** A new empty set; `skiplist` creates it in skiplist encoding (Redis's createZsetObject). */
   constructor(skiplist = false) {
@@ -318,7 +321,7 @@ export class RZSet {
   /**
    * Redis's zsetAdd: adds or updates one member under ZADD flags. Returns a mask of
    * ZADD_ADDED / ZADD_UPDATED / ZADD_NOP, or ZADD_NAN (nothing changed) when the score or
-   * the incremented score is NaN. The resulting score is left in `lastScore` when the
+   * the incremented score is NaN. The resulting score is left in `RZSet.lastScore` when the
    * member was added or its score set.
    */
   zadd(member: string, score: number, flags: number): number {
@@ -335,7 +338,7 @@ export class RZSet {
           if (score !== score) return ZADD_NAN;
         }
         if (((flags & ZADD_LT) !== 0 && score >= cur) || ((flags & ZADD_GT) !== 0 && score <= cur)) return ZADD_NOP;
-        this.lastScore = score;
+        RZSet.lastScore = score;
         if (score !== cur) {
           this.lpDelete(i, 1);
           this.lpInsert(score, member);
@@ -348,7 +351,7 @@ export class RZSet {
         this.becomeSkiplist(members.length * 2 + 16);
       } else {
         this.lpInsert(score, member);
-        this.lastScore = score;
+        RZSet.lastScore = score;
         return ZADD_ADDED;
       }
     }
@@ -363,7 +366,7 @@ export class RZSet {
         if (score !== score) return ZADD_NAN;
       }
       if (((flags & ZADD_LT) !== 0 && score >= cur) || ((flags & ZADD_GT) !== 0 && score <= cur)) return ZADD_NOP;
-      this.lastScore = score;
+      RZSet.lastScore = score;
       if (score !== cur) {
         zsl.setScore(id, score);
         return ZADD_UPDATED;
@@ -372,7 +375,7 @@ export class RZSet {
     }
     if ((flags & ZADD_XX) !== 0) return ZADD_NOP;
     dict.set(member, zsl.insert(score, member));
-    this.lastScore = score;
+    RZSet.lastScore = score;
     return ZADD_ADDED;
   }
 
