@@ -176,10 +176,13 @@ export function intern(s: string): string {
  * it is visited: Redis's guarantee (some entries may come twice, new ones may be missed).
  */
 export class DenseTable {
-  items: string[] = [];
   private index: KeyIndex | null = null;
 
-  constructor(readonly stride: 1 | 2) {}
+  /** `items`: the entries to start with (taken over), packed as described above. */
+  constructor(
+    readonly stride: 1 | 2,
+    public items: string[] = [],
+  ) {}
 
   get size(): number {
     return this.stride === 1 ? this.items.length : this.items.length >> 1;
@@ -251,10 +254,10 @@ export class DenseTable {
    * repeats. Builds the index once instead of per push (the RDB loader's bulk path).
    */
   static adopt(stride: 1 | 2, items: string[], interned = false): DenseTable | null {
-    const t = new DenseTable(stride);
     const n = items.length;
     if (!interned) for (let i = 0; i < n; i += stride) items[i] = intern(items[i]!);
-    t.items = items;
+    // Built around the array (a table made empty first would allocate one to throw away).
+    const t = new DenseTable(stride, items);
     if (n < INDEX_AT * stride) {
       for (let i = stride; i < n; i += stride) {
         const k = items[i]!;
@@ -275,8 +278,7 @@ export class DenseTable {
   }
 
   clone(): DenseTable {
-    const t = new DenseTable(this.stride);
-    t.items = this.items.slice();
+    const t = new DenseTable(this.stride, this.items.slice());
     if (this.index !== null) t.buildIndex();
     return t;
   }
