@@ -93,7 +93,7 @@ export class Client {
   closed = false;
   /** In the server's list of clients to flush at the end of this turn. */
   flushPending = false;
-  /** Commands of the current read that still wait to run (the client was blocked or paused). */
+  /** When the connection was accepted (CLIENT LIST age, CLIENT KILL MAXAGE). */
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   /**
@@ -225,8 +225,7 @@ export class Client {
     this.propagateAs.push(...commands);
   }
 
-  /** Bytes arrived on the socket. */
-  /** The first n bytes of chunk arrived (n: all of it by default). */
+  /** Bytes arrived on the socket: the first n of chunk (all of it by default). */
   onData(chunk: Buffer, n: number = chunk.length): void {
     this.bytesIn += n;
     this.server.stats.netInputBytes += n;

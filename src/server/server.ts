@@ -365,7 +365,7 @@ export class Server {
     };
   }
 
-  /** A read of n bytes into readBuffer for client c (passed with n: a view would cost ~100 bytes a read). */
+  /** A read of n bytes into readBuffer for client c (passed with n: a view costs ~100 bytes). */
   private readInto(c: Client, n: number): void {
     this.received(c, this.readBuffer, n);
     c.parser.unshare();
