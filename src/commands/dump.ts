@@ -135,7 +135,7 @@ function restore(c: Ctx, args: Args): void {
 
 /** DEBUG DIGEST */
 function debugDigest(c: Ctx, args: Args): void {
-  if (args.more()) throw wrongDebugArgs(args);
+  if (args.more()) throw debugSyntaxError(args.argv[1]!);
   c.reply.simple(datasetDigest(c.server.store));
 }
 
@@ -148,16 +148,13 @@ function debugDigestValue(c: Ctx, args: Args): void {
 
 /** DEBUG SET-SKIP-CHECKSUM-VALIDATION 0|1: RESTORE and RDB loading stop checking CRCs. */
 function debugSkipChecksum(c: Ctx, args: Args): void {
-  if (args.remaining !== 1) throw wrongDebugArgs(args);
+  if (args.remaining !== 1) throw debugSyntaxError(args.argv[1]!);
   // atoi: leading digits (with sign), anything else is 0.
   const m = /^\s*[+-]?\d+/.exec(args.next());
   debugFlags.skipChecksumValidation = m !== null && Number(m[0]) !== 0;
   c.reply.ok();
 }
 
-function wrongDebugArgs(args: Args): ReplyError {
-  return debugSyntaxError(args.argv[1]!);
-}
 
 debugSubcommands.set('digest', debugDigest);
 debugSubcommands.set('digest-value', debugDigestValue);

@@ -747,13 +747,6 @@ debugSubcommands.set('set-active-expire', (c: Ctx, args: Args) => {
 // ---------------------------------------------------------------------------------------
 // DEBUG POPULATE
 
-/** getPositiveLongFromObjectOrReply: an integer of at least 0, with one error for the rest. */
-function positiveLong(s: string): number {
-  const v = string2ll(s);
-  if (v === null || v < 0n) throw err('value is out of range, must be positive');
-  return Number(v);
-}
-
 /**
  * DEBUG POPULATE count [prefix] [size]: adds the keys prefix:0 .. prefix:<count-1> (prefix
  * "key"), each holding "value:<n>", or that text cut or padded with zero bytes to size bytes
@@ -765,11 +758,12 @@ function positiveLong(s: string): number {
 debugSubcommands.set('populate', (c: Ctx, args: Args) => {
   const argv = args.argv;
   if (argv.length < 3 || argv.length > 5) throw debugSyntaxError(argv[1]!);
-  const count = positiveLong(argv[2]!);
-  const size = argv.length === 5 ? positiveLong(argv[4]!) : 0;
+  // Redis reads the count, then the size; the prefix is taken as it is.
+  const count = args.positiveLong();
+  let prefix = argv.length >= 4 ? args.next() : 'key';
+  const size = argv.length === 5 ? args.positiveLong() : 0;
   // Redis would try to allocate it; a JS string cannot be that long.
   if (size > bufferConstants.MAX_STRING_LENGTH) throw new ReplyError(E.stringTooLong);
-  let prefix = argv.length >= 4 ? argv[3]! : 'key';
   const nul = prefix.indexOf('\0');
   if (nul >= 0) prefix = prefix.slice(0, nul);
   const db = c.db;

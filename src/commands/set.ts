@@ -15,7 +15,6 @@ import type { CommandSpec, Ctx, Args } from './types.js';
 import { E, KEY1, ReplyError, err } from './types.js';
 import { RSet } from '../types/set.js';
 import { globMatch } from '../util/glob.js';
-import { string2ll } from '../util/number.js';
 import {
   MAX_RANDOM_REPLY,
   delEvent,
@@ -224,17 +223,15 @@ function spop(c: Ctx, args: Args): void {
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
 function spopWithCount(c: Ctx, key: string, args: Args): void {
-  // Redis's getPositiveLongFromObjectOrReply: one message for "not a number" and "negative".
-  const v = string2ll(args.next());
-  if (v === null || v < 0n) throw err('value is out of range, must be positive');
+  const v = args.positiveLong();
   const s = writeSet(c, key);
   const reply = c.reply;
-  if (s === undefined || v === 0n) {
+  if (s === undefined || v === 0) {
     reply.set(0);
     return;
   }
   const size = s.size;
-  const count = v >= BigInt(size) ? size : Number(v);
+  const count = Math.min(v, size);
   wroteMany(c, key, 'spop', 's', count);
   // Case 1: the whole set goes; propagated as DEL.
   if (count >= size) {

@@ -193,6 +193,17 @@ export class Args {
     return v;
   }
 
+  /**
+   * A count of at least 0, as Redis's getPositiveLongFromObjectOrReply reads it: one error for
+   * a non-number and a negative. Exact within 2^53 (a larger count is more than any
+   * collection holds).
+   */
+  positiveLong(): number {
+    const v = string2ll(this.next());
+    if (v === null || v < 0n) throw new ReplyError(E.notPositive);
+    return Number(v);
+  }
+
   /** A double as Redis reads it (no NaN, no trailing bytes). */
   double(message: string = E.notFloat): number {
     const v = parseDouble(this.next());

@@ -30,6 +30,8 @@ export const err = (message: string): ReplyError => new ReplyError(`ERR ${messag
 export const E = {
   syntax: 'ERR syntax error',
   notInteger: 'ERR value is not an integer or out of range',
+  /** getPositiveLongFromObjectOrReply's one error, for a non-number and a negative alike. */
+  notPositive: 'ERR value is out of range, must be positive',
   notFloat: 'ERR value is not a valid float',
   overflow: 'ERR increment or decrement would overflow',
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',

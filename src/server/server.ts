@@ -663,6 +663,8 @@ export class Server {
     try {
       this.flushReplies();
     } finally {
+      // The list just flushed keeps no client alive until the next turn.
+      this.flushing.length = 0;
       if (this.afterFlush.length !== 0) {
         const after = this.afterFlush;
         this.afterFlush = [];
@@ -677,7 +679,6 @@ export class Server {
     // the next turn's list.
     const pending = this.pending;
     this.pending = this.flushing;
-    this.pending.length = 0;
     this.flushing = pending;
     for (const c of pending) c.flushPending = false;
     let gate: Promise<unknown> | null = null;

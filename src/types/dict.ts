@@ -397,20 +397,13 @@ export class Dict<V> {
     let t = this.t;
     let i = t.find(key, h);
     if (i >= 0) {
-      // A value equal to the stored one (same string bytes, same object, same number,
-      // telling -0 from 0) is not written: the stored copy, usually long promoted to the
-      // old generation, stays, and the new one dies young instead of being copied by the
-      // scavenger and remembered as an old-to-new pointer. Workloads that rewrite
-      // unchanged values pay a short compare.
-      if (!sameValue(t.valueAt(i), value)) t.setValue(i, value);
-      if (t.meta !== null) t.meta[i] = this.meta!.replaced(t.meta[i]!, key);
+      this.overwrite(t, i, key, value);
       return false;
     }
     for (const o of this.old) {
       i = o.find(key, h);
       if (i >= 0) {
-        if (!sameValue(o.valueAt(i), value)) o.setValue(i, value);
-        if (o.meta !== null) o.meta[i] = this.meta!.replaced(o.meta[i]!, key);
+        this.overwrite(o, i, key, value);
         return false;
       }
     }
@@ -418,10 +411,27 @@ export class Dict<V> {
       this.resize(slotsFor(this.count + 1));
       t = this.t;
     }
+    this.add(t, key, h, value);
+    return true;
+  }
+
+  /**
+   * Gives the entry at slot i of tb a new value. A value equal to the stored one (same string
+   * bytes, same object, same number, telling -0 from 0) is not written: the stored copy,
+   * usually long promoted to the old generation, stays, and the new one dies young instead of
+   * being copied by the scavenger and remembered as an old-to-new pointer. Workloads that
+   * rewrite unchanged values pay a short compare.
+   */
+  private overwrite(tb: Table<V>, i: number, key: string, value: V): void {
+    if (!sameValue(tb.valueAt(i), value)) tb.setValue(i, value);
+    if (tb.meta !== null) tb.meta[i] = this.meta!.replaced(tb.meta[i]!, key);
+  }
+
+  /** Adds a key known to be absent to t, which has room for it. */
+  private add(t: Table<V>, key: string, h: number, value: V): void {
     const at = t.insert(key, h, value);
     if (t.meta !== null) t.meta[at] = this.meta!.fresh();
     this.count++;
-    return true;
   }
 
   /**
@@ -456,23 +466,18 @@ export class Dict<V> {
     }
     for (let r = 1; r < slotRanges; r++) counts[r]! += counts[r - 1]!;
     for (let j = 0; j < n; j++) order[counts[ranges[j]!]!++] = j;
-    const meta = this.meta;
     for (let k = 0; k < n; k++) {
       const j = order[k]!;
       const key = keys[j]!;
       const h = hashes[j]!;
-      const value = values[j]!;
       const i = t.find(key, h);
       if (i >= 0) {
-        if (!sameValue(t.valueAt(i), value)) t.setValue(i, value);
-        if (t.meta !== null) t.meta[i] = meta!.replaced(t.meta[i]!, key);
+        this.overwrite(t, i, key, values[j]!);
         stored(j, true);
-        continue;
+      } else {
+        this.add(t, key, h, values[j]!);
+        stored(j, false);
       }
-      const at = t.insert(key, h, value);
-      if (t.meta !== null) t.meta[at] = meta!.fresh();
-      this.count++;
-      stored(j, false);
     }
   }
 
