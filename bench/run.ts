@@ -8,9 +8,12 @@
  *
  *   node dist/bench/run.js [--quick] [--only set,get] [--sections throughput,memory,...]
  *                          [--markdown docs/benchmarks.md] [--no-bgsave-latency] [--port-base 7800]
+ *                          [--node-args "--max-semi-space-size=16"]
  *
  * --no-bgsave-latency: the persistence section keeps its SAVE/load rows and skips the
  * (long) GET-latency-during-BGSAVE part. --port-base N: servers take ports N, N+1, ...
+ * --node-args: Node options for the Amber servers (to compare V8 settings; the CLI's own
+ * GC setting yields to one given here).
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -42,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     else if (w === '--markdown') a.markdown = argv[++i]!;
     else if (w === '--no-bgsave-latency') a.bgsaveLatency = false;
     else if (w === '--port-base') portBase = Number(argv[++i]!);
+    else if (w === '--node-args') nodeArgs = argv[++i]!.split(' ').filter((x) => x !== '');
     else throw new Error(`unknown option ${w}`);
   }
   return a;
@@ -49,6 +53,8 @@ function parseArgs(argv: string[]): Args {
 
 /** With --port-base N, servers take ports N, N+1, ... (a shared machine's assigned range). */
 let portBase: number | null = null;
+/** With --node-args "...", Node options for every Amber server (e.g. GC settings to compare). */
+let nodeArgs: string[] = [];
 
 function freePort(): Promise<number> {
   if (portBase !== null) return Promise.resolve(portBase++);
@@ -88,7 +94,7 @@ export async function startServer(name: 'amber' | 'redis', extra: string[] = [])
   const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
   const proc =
     name === 'amber'
-      ? spawn(process.execPath, [CLI, ...common], { stdio: ['ignore', 'ignore', 'inherit'] })
+      ? spawn(process.execPath, [...nodeArgs, CLI, ...common], { stdio: ['ignore', 'ignore', 'inherit'] })
       : spawn('redis-server', common, { stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 15000;
   while (!(await ping(port))) {
