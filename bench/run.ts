@@ -424,31 +424,24 @@ async function persistence(a: Args, rows: Row[]): Promise<void> {
       await srv.stop();
     }
   }
-  const l = (field: 'p50' | 'p99' | 'max', during: boolean, label: string): Row => ({
+  /** A latency row of one measurement (lat: redis-benchmark, kept: connections kept open). */
+  const l = (from: Record<string, SaveResult>, field: 'p50' | 'p99' | 'max', during: boolean, label: string): Row => ({
     section: 'persistence',
     name: label,
-    amber: (during ? lat.amber!.save : lat.amber!.idle)[field],
-    redis: (during ? lat.redis!.save : lat.redis!.idle)[field],
+    amber: (during ? from.amber!.save : from.amber!.idle)[field],
+    redis: (during ? from.redis!.save : from.redis!.idle)[field],
     unit: 'ms',
     better: 'lower',
   });
-  rows.push(l('p50', false, `GET p50 with no save, ${big} keys`));
-  rows.push(l('p99', false, `GET p99 with no save, ${big} keys`));
-  rows.push(l('p50', true, `GET p50 during BGSAVE of ${big} keys`));
-  rows.push(l('p99', true, `GET p99 during BGSAVE of ${big} keys`));
-  rows.push(l('max', true, `GET max during BGSAVE of ${big} keys`));
+  rows.push(l(lat, 'p50', false, `GET p50 with no save, ${big} keys`));
+  rows.push(l(lat, 'p99', false, `GET p99 with no save, ${big} keys`));
+  rows.push(l(lat, 'p50', true, `GET p50 during BGSAVE of ${big} keys`));
+  rows.push(l(lat, 'p99', true, `GET p99 during BGSAVE of ${big} keys`));
+  rows.push(l(lat, 'max', true, `GET max during BGSAVE of ${big} keys`));
   rows.push({ section: 'persistence', name: `BGSAVE time of ${big} keys under that load`, amber: lat.amber!.save.ms, redis: lat.redis!.save.ms, unit: 'ms', better: 'lower' });
-  const k = (field: 'p50' | 'p99', during: boolean, label: string): Row => ({
-    section: 'persistence',
-    name: label,
-    amber: (during ? kept.amber!.save : kept.amber!.idle)[field],
-    redis: (during ? kept.redis!.save : kept.redis!.idle)[field],
-    unit: 'ms',
-    better: 'lower',
-  });
-  rows.push(k('p99', false, `GET p99 with no save, ${big} keys, connections kept open (Node driver)`));
-  rows.push(k('p50', true, `GET p50 during BGSAVE of ${big} keys, connections kept open (Node driver)`));
-  rows.push(k('p99', true, `GET p99 during BGSAVE of ${big} keys, connections kept open (Node driver)`));
+  rows.push(l(kept, 'p99', false, `GET p99 with no save, ${big} keys, connections kept open (Node driver)`));
+  rows.push(l(kept, 'p50', true, `GET p50 during BGSAVE of ${big} keys, connections kept open (Node driver)`));
+  rows.push(l(kept, 'p99', true, `GET p99 during BGSAVE of ${big} keys, connections kept open (Node driver)`));
   // For redis the copy lives in the forked child: its RSS is not the parent's. The parent's only.
   rows.push({ section: 'persistence', name: `server RSS growth during BGSAVE (no writes)`, amber: lat.amber!.rssGrowthPct, redis: lat.redis!.rssGrowthPct, unit: '%', better: 'lower' });
 }
