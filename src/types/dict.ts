@@ -76,6 +76,10 @@ function batchScratch(n: number): { hashes: Int32Array; ranges: Uint32Array; ord
   return { hashes: batchHashes, ranges: batchRanges, order: batchOrder };
 }
 const PAGE_SIZE = 1 << PAGE_BITS;
+/** Entries walkSlots gathers (and reads) before visiting them. */
+const WALK_BATCH = 16;
+/** Where walkSlots leaves what it read, so the compiler keeps the reads. */
+let walkTouched = 0;
 const PAGE_MASK = PAGE_SIZE - 1;
 
 /** Stored-hash markers. Real hashes are remapped away from these two values. */
@@ -630,17 +634,38 @@ export class Dict<V> {
   /**
    * Visits the entries in slots `from` onwards, in slot order, until fn returns false.
    * Returns the slot after the last one visited (slotCount when the walk reached the end).
+   * fn must not change the dict.
+   *
+   * Entries are gathered WALK_BATCH at a time and their key and value objects read once
+   * before fn sees any of them. In slot order the strings sit at random heap addresses; read
+   * in a short loop of independent loads the processor fetches several at once, where fn's
+   * work between two entries (an RDB record, say) would leave one cache miss after another.
+   * SAVE of 1M string keys in-process: ~240-270 -> ~220-230 ms.
    */
   walkSlots(from: number, fn: (key: string, value: V) => boolean): number {
+    const slots = new Int32Array(WALK_BATCH);
     let base = 0;
     for (const tb of this.tables()) {
       const hashes = tb.hashes;
-      for (let i = Math.max(0, from - base); i < tb.size; i++) {
-        const x = hashes[i]!;
-        if (x === EMPTY || x === TOMB) continue;
-        if (!fn(tb.keyAt(i)!, tb.valueAt(i))) return base + i + 1;
+      const size = tb.size;
+      let i = Math.max(0, from - base);
+      while (i < size) {
+        let m = 0;
+        let touched = 0;
+        for (; i < size && m < WALK_BATCH; i++) {
+          const x = hashes[i]!;
+          if (x === EMPTY || x === TOMB) continue;
+          const value = tb.valueAt(i);
+          touched += tb.keyAt(i)!.length + (typeof value === 'string' ? value.length : 1);
+          slots[m++] = i;
+        }
+        walkTouched = touched;
+        for (let j = 0; j < m; j++) {
+          const slot = slots[j]!;
+          if (!fn(tb.keyAt(slot)!, tb.valueAt(slot))) return base + slot + 1;
+        }
       }
-      base += tb.size;
+      base += size;
     }
     return base;
   }

@@ -308,6 +308,29 @@ test('while resizing is paused no key changes slot, full tables are joined by ne
   });
 });
 
+test('a slot walk stopped anywhere resumes after the last entry it visited, in slot order', () => {
+  const d = new Dict<string>();
+  for (let i = 0; i < 300; i++) d.set('k' + i, 'v' + i);
+  for (let i = 0; i < 300; i += 3) d.delete('k' + i); // tombstones and gaps between entries
+  const order = [...d.keys()].sort((a, b) => d.slotOf(a) - d.slotOf(b));
+  for (const per of [1, 5, 15, 16, 17, 40, 1000]) {
+    const walked: string[] = [];
+    let pos = 0;
+    while (pos < d.slotCount) {
+      let n = 0;
+      let last = -1;
+      pos = d.walkSlots(pos, (k, v) => {
+        assert.equal(v, 'v' + k.slice(1));
+        walked.push(k);
+        last = d.slotOf(k);
+        return ++n < per;
+      });
+      if (n === per) assert.equal(pos, last + 1, `slices of ${per}: resumes after slot ${last}`);
+    }
+    assert.deepEqual(walked, order, `slices of ${per}`);
+  }
+});
+
 test('an iterator pauses resizing until it finishes or is closed', () => {
   withTuning({ maxLoad: 0.75, minLoad: 0.1 }, () => {
     const d = new Dict<number>();
