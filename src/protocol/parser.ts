@@ -14,7 +14,7 @@
  * Leaf module: imports nothing from Amber but the error table (and a Buffer typing).
  */
 
-import type { Latin1Buffer } from '../util/latin1.js';
+import { latin1String, type Latin1Buffer } from '../util/latin1.js';
 import { E } from './errors.js';
 
 /** Longest inline line or count line without a newline (Redis PROTO_INLINE_MAX_SIZE). */
@@ -292,7 +292,7 @@ export class RequestParser implements RawRequest {
           // generation, instead of a new one the scavenger would copy and track.
           this.args[this.argN++] = this.lastValue;
         } else {
-          const arg = (buf as Latin1Buffer).latin1Slice(this.pos, this.pos + len);
+          const arg = latin1String(buf, this.pos, len);
           if (n === 0 && len <= 32) this.lastName = arg;
           else if (n === 1 && len <= 64) this.lastKey = arg;
           else if (n >= 2 && this.argsLeft === 1 && len <= 64) this.lastValue = arg;

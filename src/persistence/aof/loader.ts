@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { CommandSpec } from '../../commands/types.js';
 import { lookup } from '../../server/dispatch.js';
 import type { Server } from '../../server/server.js';
+import { latin1String } from '../../util/latin1.js';
 
 export type LoadStatus = 'ok' | 'empty' | 'truncated';
 
@@ -75,7 +76,7 @@ class ChunkReader {
       if (nl >= 0) {
         let end = nl;
         if (end > this.pos && this.buf[end - 1] === 13) end--;
-        const s = this.buf.toString('latin1', this.pos, end);
+        const s = latin1String(this.buf, this.pos, end - this.pos);
         this.pos = nl + 1;
         return s;
       }
@@ -89,7 +90,7 @@ class ChunkReader {
   /** n bytes as latin1 then the 2-byte terminator; null at end of file. */
   bulk(n: number): string | null {
     if (!this.ensure(n + 2)) return null;
-    const s = this.buf.toString('latin1', this.pos, this.pos + n);
+    const s = latin1String(this.buf, this.pos, n);
     this.pos += n + 2;
     return s;
   }

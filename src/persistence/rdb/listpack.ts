@@ -27,58 +27,10 @@
 
 import { BlobError } from './constants.js';
 import { string2int, string2ll } from '../../util/number.js';
-import type { Latin1Buffer } from '../../util/latin1.js';
+import { latin1String, type Latin1Buffer } from '../../util/latin1.js';
 
 export type { Latin1Buffer };
-
-const f = String.fromCharCode;
-
-/**
- * buf[p, p+n) as a latin1 string. Strings up to 16 bytes (most keys, fields and small
- * values) are built by String.fromCharCode in JavaScript: about 2-4 times faster than
- * Buffer's latin1Slice, whose cost is mostly the call into C++; one-byte strings come from
- * V8's shared single-character table.
- */
-export function latin1String(b: Buffer, p: number, n: number): string {
-  switch (n) {
-    case 0:
-      return '';
-    case 1:
-      return f(b[p]!);
-    case 2:
-      return f(b[p]!, b[p + 1]!);
-    case 3:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    case 8:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
-    case 9:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!);
-    case 10:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!);
-    case 11:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!);
-    case 12:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!);
-    case 13:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!);
-    case 14:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!);
-    case 15:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!);
-    case 16:
-      return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!, b[p + 12]!, b[p + 13]!, b[p + 14]!, b[p + 15]!);
-    default:
-      return (b as unknown as Latin1Buffer).latin1Slice(p, p + n);
-  }
-}
+export { latin1String };
 
 /**
  * Strings shorter than this are copied into Buffers char by char in JavaScript: below ~32
