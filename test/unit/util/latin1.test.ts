@@ -21,6 +21,13 @@ test('latin1String gives one char per byte, as Buffer latin1 decoding does, for 
   }
 });
 
+test('latin1String keeps every byte value at every position of a short string', () => {
+  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  for (let n = 1; n <= 24; n++) {
+    for (let at = 0; at + n <= 256; at++) assert.equal(latin1String(all, at, n), all.toString('latin1', at, at + n), `length ${n} at ${at}`);
+  }
+});
+
 test('the parser returns arguments of every short length byte for byte', () => {
   for (let n = 0; n <= 40; n++) {
     const arg = bytes(n, 7 + n);
