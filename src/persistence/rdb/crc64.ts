@@ -56,12 +56,11 @@ const THI = new Uint32Array(8 * 256);
   }
 })();
 
-/** Whether this machine stores integers little-endian (typed-array views use its order). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
- * Inputs at least this long are read as 32-bit words after their first aligned byte (one
- * load for four bytes, ~1.3x faster over 16 KB chunks); shorter ones byte by byte, where
- * making the word view would cost more than it saves.
+ * Inputs at least this long are read eight bytes per step through a DataView (two
+ * little-endian words: ~820 -> ~1190 MB/s over 16 KB chunks against assembling the words
+ * from bytes); shorter ones byte by byte, where making the view would cost more than the
+ * sliced steps save.
  */
 const WORDS_FROM = 64;
 
@@ -81,36 +80,13 @@ export class Crc64 {
     let i = start;
     const tlo = TLO;
     const thi = THI;
-    if (LITTLE_ENDIAN && end - start >= WORDS_FROM) {
-      // Bytes up to a 4-byte boundary, then eight bytes per step read as two words.
-      while (((buf.byteOffset + i) & 3) !== 0) {
-        const idx = (lo ^ buf[i]!) & 0xff;
-        lo = ((lo >>> 8) | (hi << 24)) ^ tlo[idx]!;
-        hi = (hi >>> 8) ^ thi[idx]!;
-        i++;
-      }
-      const steps = (end - i) >>> 3;
-      const w = new Int32Array(buf.buffer, buf.byteOffset + i, steps * 2);
-      for (let k = 0; k < w.length; k += 2) {
-        const a = lo ^ w[k]!;
-        const b = hi ^ w[k + 1]!;
-        const i7 = 7 * 256 + (a & 0xff);
-        const i6 = 6 * 256 + ((a >>> 8) & 0xff);
-        const i5 = 5 * 256 + ((a >>> 16) & 0xff);
-        const i4 = 4 * 256 + (a >>> 24);
-        const i3 = 3 * 256 + (b & 0xff);
-        const i2 = 2 * 256 + ((b >>> 8) & 0xff);
-        const i1 = 256 + ((b >>> 16) & 0xff);
-        const i0 = b >>> 24;
-        lo = tlo[i7]! ^ tlo[i6]! ^ tlo[i5]! ^ tlo[i4]! ^ tlo[i3]! ^ tlo[i2]! ^ tlo[i1]! ^ tlo[i0]!;
-        hi = thi[i7]! ^ thi[i6]! ^ thi[i5]! ^ thi[i4]! ^ thi[i3]! ^ thi[i2]! ^ thi[i1]! ^ thi[i0]!;
-      }
-      i += steps * 8;
-    } else {
+    if (end - start >= WORDS_FROM) {
+      // Eight bytes per step, read as two little-endian words.
+      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
       const stop8 = end - 8;
       while (i <= stop8) {
-        const a = lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24));
-        const b = hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24));
+        const a = lo ^ view.getInt32(i, true);
+        const b = hi ^ view.getInt32(i + 4, true);
         const i7 = 7 * 256 + (a & 0xff);
         const i6 = 6 * 256 + ((a >>> 8) & 0xff);
         const i5 = 5 * 256 + ((a >>> 16) & 0xff);
