@@ -155,7 +155,6 @@ function debugSkipChecksum(c: Ctx, args: Args): void {
   c.reply.ok();
 }
 
-
 debugSubcommands.set('digest', debugDigest);
 debugSubcommands.set('digest-value', debugDigestValue);
 debugSubcommands.set('set-skip-checksum-validation', debugSkipChecksum);

@@ -30,7 +30,6 @@ import { string2int, string2ll } from '../../util/number.js';
 import { latin1String, type Latin1Buffer } from '../../util/latin1.js';
 
 export type { Latin1Buffer };
-export { latin1String };
 
 /**
  * Strings shorter than this are copied into Buffers char by char in JavaScript: below ~32

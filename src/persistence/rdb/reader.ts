@@ -41,6 +41,7 @@ import { RSet } from '../../types/set.js';
 import { RZSet } from '../../types/zset.js';
 import { limits } from '../../types/limits.js';
 import { intern } from '../../types/set.js';
+import { latin1String } from '../../util/latin1.js';
 import {
   BlobError,
   QUICKLIST_NODE_CONTAINER_PACKED,
@@ -98,7 +99,7 @@ import {
 } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { decodeIntsetValues } from './intset.js';
-import { decodeListpack, latin1String, ListpackReader, PRESIZE_MAX } from './listpack.js';
+import { decodeListpack, ListpackReader, PRESIZE_MAX } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
