@@ -12,6 +12,10 @@
  * Both encodings keep the pairs in one flat array, which `flat()` exposes read-only so replies
  * (HGETALL, HKEYS, HVALS) walk it without allocating.
  *
+ * A listpack hash loaded from an RDB file may still be packed (types/packed.ts): its bytes
+ * as read, decoded by the first method that needs the pairs. `size` and `encoding()` read it
+ * as it is, and `packedListpack()` hands the bytes to the RDB writer.
+ *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), set(field, value), get(field), entries(), clone(),
  *   flat() (the RDB writer's walk) and RHash.fromPairs (the RDB loader's bulk build).
@@ -21,6 +25,7 @@
  */
 
 import { limits } from './limits.js';
+import { listpackDecoder, packedCount } from './packed.js';
 import { DenseTable, EXACT_GROWTH, intern } from './set.js';
 
 /**
@@ -40,14 +45,22 @@ export class RHash {
   private lp: string[] | null = NO_PAIRS;
   /** The hashtable encoding. */
   private table: DenseTable | null = null;
+  /** The listpack's bytes as loaded, until first use (then lp holds the pairs). */
+  private packed: string | null = null;
 
   get size(): number {
+    if (this.packed !== null) return packedCount(this.packed) >> 1;
     return this.lp !== null ? this.lp.length >> 1 : this.table!.size;
   }
 
   /** 'listpack' within hash-max-listpack-entries/value, else 'hashtable'. */
   encoding(): 'listpack' | 'hashtable' {
-    return this.lp !== null ? 'listpack' : 'hashtable';
+    return this.lp !== null || this.packed !== null ? 'listpack' : 'hashtable';
+  }
+
+  /** The bytes of a hash loaded packed and not used since (the RDB writer's shortcut), else null. */
+  packedListpack(): string | null {
+    return this.packed;
   }
 
   /**
@@ -55,6 +68,7 @@ export class RHash {
    * hash-max-listpack-value converts first, too many fields convert after (Redis's order).
    */
   set(field: string, value: string): boolean {
+    if (this.packed !== null) this.unpack();
     let lp = this.lp;
     if (lp !== null) {
       const max = limits.hashMaxListpackValue;
@@ -110,6 +124,7 @@ export class RHash {
    * the hash's own storage, valid until the next change.
    */
   flat(): readonly string[] {
+    if (this.packed !== null) this.unpack();
     return this.lp !== null ? this.lp : this.table!.items;
   }
 
@@ -125,6 +140,7 @@ export class RHash {
    * thrown back (as Redis's dict strategy).
    */
   sample(count: number): number[] {
+    if (this.packed !== null) this.unpack();
     const size = this.size;
     const out: number[] = [];
     if (this.lp !== null || count * 3 > size) {
@@ -152,6 +168,7 @@ export class RHash {
    * done). A listpack is visited whole with cursor 0, as in Redis.
    */
   scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
+    if (this.packed !== null) this.unpack();
     const lp = this.lp;
     if (lp !== null) {
       for (let i = 0; i < lp.length; i += 2) visit(lp[i]!, lp[i + 1]!);
@@ -171,7 +188,11 @@ export class RHash {
   /** An independent copy with the same encoding (COPY). */
   clone(): RHash {
     const h = new RHash();
-    if (this.lp !== null) h.lp = this.lp.slice();
+    if (this.packed !== null) {
+      // The bytes are immutable: both copies decode them when first used.
+      h.lp = null;
+      h.packed = this.packed;
+    } else if (this.lp !== null) h.lp = this.lp.slice();
     else {
       h.lp = null;
       h.table = this.table!.clone();
@@ -224,8 +245,28 @@ export class RHash {
     return h;
   }
 
+  /**
+   * A listpack hash of the pairs in `packed` (a listpack's bytes as latin1, which the caller
+   * validated: an even count known to its header, no field twice), decoded when first used.
+   */
+  static fromPacked(packed: string): RHash {
+    const h = new RHash();
+    h.lp = null;
+    h.packed = packed;
+    return h;
+  }
+
+  /** Decodes the packed listpack into lp (fields interned, as set() does). */
+  private unpack(): void {
+    const flat = listpackDecoder().strings(this.packed!);
+    for (let i = 0; i < flat.length; i += 2) flat[i] = intern(flat[i]!);
+    this.lp = flat;
+    this.packed = null;
+  }
+
   /** The position in flat() of the field, or -1. */
   private find(field: string): number {
+    if (this.packed !== null) this.unpack();
     const lp = this.lp;
     if (lp === null) return this.table!.find(field);
     const n = lp.length;

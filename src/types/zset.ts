@@ -23,17 +23,24 @@
  *
  * Positions: range operations work with cursors. A cursor is an array index in listpack
  * encoding and a tree slot in skiplist encoding; NONE (-1) means "no element".
- * Cursors are valid until the next change to the set.
+ * Cursors are valid until the next change to the set. Every method that yields a cursor
+ * (seekRank, firstIn*, lastIn*, randomCursor) makes the set ready for the cursor methods.
+ *
+ * A listpack set loaded from an RDB file may still be packed (types/packed.ts): its bytes as
+ * read, decoded by the first method that needs the elements. `size` and `encoding()` read
+ * it as it is, and `packedListpack()` hands the bytes to the RDB writer.
  *
  * Persistence relies on: kind, size, encoding(), add(member, score), score(member),
  * entries() (ascending), clone(), the cursors (seekRank, next, prev, memberAt, scoreAt: the
- * RDB writer's walk) and RZSet.fromPairs (the RDB loader's bulk build).
+ * RDB writer's walk), packedListpack(), and RZSet.fromPairs and RZSet.fromPacked (the RDB
+ * loader's bulk builds).
  *
  * Pure data structure: no client, no reply.
  */
 
 import { Dict } from './dict.js';
 import { limits } from './limits.js';
+import { listpackDecoder, packedCount } from './packed.js';
 import {
   ScoreTree,
   lexGteMin,
@@ -130,6 +137,8 @@ export class RZSet {
   // skiplist encoding (null when listpack)
   private zsl: ScoreTree | null = null;
   private dict: Dict<number> | null = null;
+  /** The listpack's bytes as loaded, until first use (then lpMembers/lpScores hold them). */
+  private packed: string | null = null;
 
   /**
    * The score the last zadd() settled on (Redis's *newscore): the new score after INCR. One
@@ -143,11 +152,40 @@ export class RZSet {
   }
 
   get size(): number {
+    if (this.packed !== null) return packedCount(this.packed) >> 1;
     return this.lpMembers !== null ? this.lpMembers.length : this.zsl!.length;
   }
 
   encoding(): 'listpack' | 'skiplist' {
-    return this.lpMembers !== null ? 'listpack' : 'skiplist';
+    return this.lpMembers !== null || this.packed !== null ? 'listpack' : 'skiplist';
+  }
+
+  /** The bytes of a set loaded packed and not used since (the RDB writer's shortcut), else null. */
+  packedListpack(): string | null {
+    return this.packed;
+  }
+
+  /**
+   * A listpack set of the (member, score) pairs in `packed` (a listpack's bytes as latin1,
+   * which the caller validated: an even count known to its header, scores that are numbers,
+   * members distinct and in ascending (score, member) order), decoded when first used.
+   */
+  static fromPacked(packed: string): RZSet {
+    const z = new RZSet();
+    z.lpMembers = null;
+    z.lpScores = null;
+    z.packed = packed;
+    return z;
+  }
+
+  /** Decodes the packed listpack into the listpack arrays. */
+  private unpack(): void {
+    const [members, scores] = listpackDecoder().pairs(this.packed!);
+    // A listpack stores integral scores as integers: -0 is the integer 0.
+    for (let i = 0; i < scores.length; i++) if (scores[i] === 0) scores[i] = 0;
+    this.lpMembers = members;
+    this.lpScores = scores;
+    this.packed = null;
   }
 
   // ---- encoding conversion --------------------------------------------------------------
@@ -169,6 +207,7 @@ export class RZSet {
 
   /** Converts to skiplist encoding (no-op when already skiplist). */
   toSkiplist(): void {
+    if (this.packed !== null) this.unpack();
     if (this.lpMembers !== null) this.becomeSkiplist(Math.max(16, this.lpMembers.length * 2));
   }
 
@@ -275,6 +314,7 @@ export class RZSet {
 
   /** The member's score, or undefined when absent. */
   score(member: string): number | undefined {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const i = members.indexOf(member);
@@ -286,6 +326,7 @@ export class RZSet {
 
   /** [member, score] pairs in ascending (score, member) order. */
   *entries(): IterableIterator<[string, number]> {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const scores = this.lpScores!;
@@ -299,6 +340,13 @@ export class RZSet {
   /** An independent copy with the same encoding (COPY; Redis's zsetDup). */
   clone(): RZSet {
     const z = new RZSet();
+    if (this.packed !== null) {
+      // The bytes are immutable: both copies decode them when first used.
+      z.lpMembers = null;
+      z.lpScores = null;
+      z.packed = this.packed;
+      return z;
+    }
     if (this.lpMembers !== null) {
       z.lpMembers = this.lpMembers.slice();
       z.lpScores = this.lpScores!.slice();
@@ -325,6 +373,7 @@ export class RZSet {
    * member was added or its score set.
    */
   zadd(member: string, score: number, flags: number): number {
+    if (this.packed !== null) this.unpack();
     if (score !== score) return ZADD_NAN;
     const incr = (flags & ZADD_INCR) !== 0;
     const members = this.lpMembers;
@@ -381,6 +430,7 @@ export class RZSet {
 
   /** Removes a member; returns whether it was there. */
   remove(member: string): boolean {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const i = members.indexOf(member);
@@ -398,6 +448,7 @@ export class RZSet {
 
   /** 0-based rank of the member (from the top when reverse), or -1 when absent. */
   rank(member: string, reverse = false): number {
+    if (this.packed !== null) this.unpack();
     const n = this.size;
     const members = this.lpMembers;
     let r: number;
@@ -416,6 +467,7 @@ export class RZSet {
 
   /** Cursor at a 0-based rank, or NONE when out of range. */
   seekRank(rank: number): number {
+    if (this.packed !== null) this.unpack();
     if (rank < 0 || rank >= this.size) return NONE;
     if (this.lpMembers !== null) return rank;
     const zsl = this.zsl!;
@@ -446,6 +498,7 @@ export class RZSet {
 
   /** First element whose score is in the range, or NONE. */
   firstInScore(r: ScoreRange): number {
+    if (this.packed !== null) this.unpack();
     const scores = this.lpScores;
     if (scores !== null) {
       const n = scores.length;
@@ -464,6 +517,7 @@ export class RZSet {
 
   /** Last element whose score is in the range, or NONE. */
   lastInScore(r: ScoreRange): number {
+    if (this.packed !== null) this.unpack();
     const scores = this.lpScores;
     if (scores !== null) {
       const n = scores.length;
@@ -487,6 +541,7 @@ export class RZSet {
    * order, which must also be ≤ max) and the skiplist answer Redis's descent.
    */
   firstInLex(r: LexRange): number {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const n = members.length;
@@ -501,6 +556,7 @@ export class RZSet {
 
   /** Last element in the lex range, or NONE (scanning back from the tail in listpack). */
   lastInLex(r: LexRange): number {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const n = members.length;
@@ -515,6 +571,7 @@ export class RZSet {
 
   /** ZCOUNT: elements with score in the range. */
   countInScore(r: ScoreRange): number {
+    if (this.packed !== null) this.unpack();
     if (this.lpScores !== null) {
       const first = this.firstInScore(r);
       if (first === NONE) return 0;
@@ -531,6 +588,7 @@ export class RZSet {
 
   /** ZLEXCOUNT: elements in the lex range. */
   countInLex(r: LexRange): number {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const first = this.firstInLex(r);
@@ -550,6 +608,7 @@ export class RZSet {
 
   /** Deletes 0-based ranks start..end inclusive (already clamped); returns the count. */
   deleteRangeByRank(start: number, end: number): number {
+    if (this.packed !== null) this.unpack();
     const n = end - start + 1;
     if (this.lpMembers !== null) this.lpDelete(start, n);
     else this.removeRun(start, n);
@@ -557,6 +616,7 @@ export class RZSet {
   }
 
   deleteRangeByScore(r: ScoreRange): number {
+    if (this.packed !== null) this.unpack();
     const scores = this.lpScores;
     if (scores !== null) {
       const first = this.firstInScore(r);
@@ -574,6 +634,7 @@ export class RZSet {
   }
 
   deleteRangeByLex(r: LexRange): number {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const first = this.firstInLex(r);
@@ -613,6 +674,7 @@ export class RZSet {
    * set is walked through its Dict. visit gets each member and score.
    */
   scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const scores = this.lpScores!;
@@ -625,6 +687,7 @@ export class RZSet {
 
   /** Debug/test self-check of the internal invariants; throws on a violation. */
   check(): void {
+    if (this.packed !== null) this.unpack();
     const members = this.lpMembers;
     if (members !== null) {
       const scores = this.lpScores!;

@@ -13,7 +13,9 @@
  *   Redis keeps them), nodes beyond `list-compress-depth` stored as the LZF blob
  *   quicklist compression would keep;
  * - hashes: HASH_LISTPACK (insertion order) or HASH; sets: SET_INTSET or SET; sorted
- *   sets: ZSET_LISTPACK or ZSET_2 (binary scores, highest first), by `encoding()`.
+ *   sets: ZSET_LISTPACK or ZSET_2 (binary scores, highest first), by `encoding()`; a hash
+ *   or sorted set still packed since it was loaded (types/packed.ts) as the bytes it was
+ *   read from;
  * Where Redis's bytes depend on history Amber does not keep (the order of a hash table,
  * an intset that was once wider), the content
  * is the same and the size is the same or nearly so.
@@ -337,6 +339,13 @@ export function encodeValue(value: Value, compression: boolean): Buffer {
 const lpScratch = new ListpackBuilder(64 * 1024);
 
 function writeHash(out: RdbOutput, h: RHash, compress: boolean, key: string | undefined): void {
+  const packed = h.packedListpack();
+  if (packed !== null) {
+    // Loaded packed and not used since: the listpack as it was read (types/packed.ts).
+    head(out, RDB_TYPE_HASH_LISTPACK, key, compress);
+    out.string(packed, compress);
+    return;
+  }
   const a = h.flat();
   if (h.encoding() === 'listpack') {
     head(out, RDB_TYPE_HASH_LISTPACK, key, compress);
@@ -384,6 +393,12 @@ export function appendScore(lp: ListpackBuilder, score: number): void {
 }
 
 function writeZset(out: RdbOutput, z: RZSet, compress: boolean, key: string | undefined): void {
+  const packed = z.packedListpack();
+  if (packed !== null) {
+    head(out, RDB_TYPE_ZSET_LISTPACK, key, compress);
+    out.string(packed, compress);
+    return;
+  }
   if (z.encoding() === 'listpack') {
     head(out, RDB_TYPE_ZSET_LISTPACK, key, compress);
     const lp = lpScratch;

@@ -40,8 +40,9 @@ import { RList } from '../../types/list.js';
 import { RSet } from '../../types/set.js';
 import { RZSet } from '../../types/zset.js';
 import { limits } from '../../types/limits.js';
+import { installListpackDecoder } from '../../types/packed.js';
 import { intern } from '../../types/set.js';
-import { latin1String } from '../../util/latin1.js';
+import { latin1String, type Latin1Buffer } from '../../util/latin1.js';
 import {
   BlobError,
   QUICKLIST_NODE_CONTAINER_PACKED,
@@ -582,6 +583,188 @@ function zsetFromListpack(input: Input, what: string): RZSet {
   return z;
 }
 
+/**
+ * Packed loading (types/packed.ts): a listpack hash or sorted set of at most this many pairs
+ * is kept as its bytes when it passes the checks below, which read the listpack without
+ * making a string or an array. Anything else (larger, or a case the checks leave to the
+ * decoding path, which then also reports a defect precisely) is decoded as before.
+ */
+const PACK_MAX_PAIRS = 32;
+/** The entries' bytes during a check (integers in decimal): where each starts, and its length. */
+const packScratch = Buffer.allocUnsafe(4096);
+const packAt = new Int32Array(PACK_MAX_PAIRS);
+const packLen = new Int32Array(PACK_MAX_PAIRS);
+/** The scores during a check. */
+const packScore = new Float64Array(PACK_MAX_PAIRS);
+/** Bytes of packScratch in use during a check. */
+let packFill = 0;
+
+/**
+ * Copies the reader's current entry (in b) into packScratch as entry k (an integer as its
+ * decimal digits); false when it does not fit or is an integer beyond ±2^53.
+ */
+function packEntry(r: ListpackReader, b: Buffer, k: number): boolean {
+  const at = packFill;
+  if (!r.isInt) {
+    const n = r.strEnd - r.strStart;
+    if (at + n > packScratch.length) return false;
+    // Byte by byte: entries are short, and Buffer#copy costs a call into C++ each.
+    const from = r.strStart;
+    for (let i = 0; i < n; i++) packScratch[at + i] = b[from + i]!;
+    packFill = at + n;
+  } else {
+    let v = r.int;
+    if (typeof v !== 'number') return false;
+    if (at + 17 > packScratch.length) return false;
+    let p = at;
+    if (v < 0) {
+      packScratch[p++] = 45;
+      v = -v;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    for (let i = digits - 1; i >= 0; i--) {
+      packScratch[p + i] = 48 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    packFill = p + digits;
+  }
+  packAt[k] = at;
+  packLen[k] = packFill - at;
+  return true;
+}
+
+/** memcmp order of entries a and b in packScratch (-1, 0, 1), shorter first on a tie. */
+function packCompare(a: number, b: number): number {
+  const pa = packAt[a]!;
+  const pb = packAt[b]!;
+  const la = packLen[a]!;
+  const lb = packLen[b]!;
+  const n = la < lb ? la : lb;
+  for (let i = 0; i < n; i++) {
+    const d = packScratch[pa + i]! - packScratch[pb + i]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return la === lb ? 0 : la < lb ? -1 : 1;
+}
+
+/** Whether two of the first n entries of packScratch are equal. */
+function packRepeats(n: number): boolean {
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) if (packLen[i] === packLen[j] && packCompare(i, j) === 0) return true;
+  }
+  return false;
+}
+
+/** Powers of ten a score's fraction is divided by (exact doubles up to 1e22). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A score written as text in a listpack entry, read without making a string when it is
+ * [-]digits[.digits] with at most 15 digits (an exact integer divided by an exact power of
+ * ten is rounded once, as strtod rounds); any other text through scoreOf.
+ */
+function packedScore(b: Buffer, p: number, end: number): number {
+  let i = p < end && b[p] === 45 ? p + 1 : p;
+  const neg = i > p;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0 && digits > 0) frac = 0;
+    else break;
+  }
+  if (i === end && digits > 0 && digits <= 15 && frac !== 0) {
+    const v = frac > 0 ? m / POW10[frac]! : m;
+    return neg ? -v : v;
+  }
+  return scoreOf(latin1String(b, p, end - p));
+}
+
+/**
+ * Whether the listpack blob just read can be kept packed as a hash: an even, known count of
+ * at most PACK_MAX_PAIRS pairs within hash-max-listpack-entries, sound entries, and no field
+ * twice. False leaves it to hashListpackItems.
+ */
+function packableHash(input: Input): boolean {
+  const r = lpReader;
+  try {
+    r.open(input.blobBuf, input.blobStart, input.blobLen);
+    const n = r.declared;
+    if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.hashMaxListpackEntries) return false;
+    packFill = 0;
+    let i = 0;
+    while (r.next()) {
+      if ((i & 1) === 0 && !packEntry(r, input.blobBuf, i >> 1)) return false;
+      i++;
+    }
+    r.close();
+    return !packRepeats(n >> 1);
+  } catch (e) {
+    if (e instanceof BlobError) return false;
+    throw e;
+  }
+}
+
+/**
+ * Whether the listpack blob just read can be kept packed as a sorted set: an even, known
+ * count of at most PACK_MAX_PAIRS pairs within zset-max-listpack-entries, sound entries,
+ * scores that are numbers, pairs strictly ascending by (score, member), so no member twice
+ * in a row, and no member twice at all. False leaves it to zsetFromListpack.
+ */
+function packableZset(input: Input): boolean {
+  const r = lpReader;
+  try {
+    r.open(input.blobBuf, input.blobStart, input.blobLen);
+    const n = r.declared;
+    if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.zsetMaxListpackEntries) return false;
+    packFill = 0;
+    let k = 0;
+    while (r.next()) {
+      if (!packEntry(r, input.blobBuf, k) || !r.next()) return false;
+      const score = r.isInt ? Number(r.int) : packedScore(input.blobBuf, r.strStart, r.strEnd);
+      if (Number.isNaN(score)) return false;
+      packScore[k] = score;
+      if (k > 0) {
+        const prev = packScore[k - 1]!;
+        if (prev > score || (prev === score && packCompare(k - 1, k) >= 0)) return false;
+      }
+      k++;
+    }
+    r.close();
+    return !packRepeats(k);
+  } catch (e) {
+    if (e instanceof BlobError) return false;
+    throw e;
+  }
+}
+
+/** The blob just read, as the latin1 string a packed value keeps. */
+function blobString(input: Input): string {
+  return (input.blobBuf as Latin1Buffer).latin1Slice(input.blobStart, input.blobStart + input.blobLen);
+}
+
+// Packed values are decoded by the same code that reads them from files.
+installListpackDecoder({
+  strings: (packed) => decodeListpack(Buffer.from(packed, 'latin1')),
+  pairs: (packed) => {
+    const items = decodeListpack(Buffer.from(packed, 'latin1'));
+    const n = items.length >> 1;
+    const members = new Array<string>(n);
+    const scores = scoreArrayFor(n);
+    for (let i = 0; i < n; i++) {
+      members[i] = items[2 * i]!;
+      scores[i] = scoreOf(items[2 * i + 1]!);
+    }
+    return [members, scores];
+  },
+});
+
 /** Slots of each short-string cache (a power of two). */
 const CACHE_SLOTS = 1024;
 /** Longest string the caches keep (intern's limit). */
@@ -784,6 +967,7 @@ function loadObject(input: Input, type: number, key: string): Value {
 
     case RDB_TYPE_ZSET_LISTPACK:
       input.blob();
+      if (packableZset(input)) return RZSet.fromPacked(blobString(input));
       return zsetFromListpack(input, 'Zset listpack');
 
     case RDB_TYPE_ZSET_ZIPLIST: {
@@ -809,6 +993,7 @@ function loadObject(input: Input, type: number, key: string): Value {
     case RDB_TYPE_HASH_ZIPLIST:
     case RDB_TYPE_HASH_LISTPACK: {
       input.blob();
+      if (type === RDB_TYPE_HASH_LISTPACK && packableHash(input)) return RHash.fromPacked(blobString(input));
       const what = type === RDB_TYPE_HASH_LISTPACK ? 'Hash listpack' : 'Hash ziplist';
       const items = type === RDB_TYPE_HASH_LISTPACK ? hashListpackItems(input, what) : ziplistItems(input, what);
       checkPairs(input, items, what);

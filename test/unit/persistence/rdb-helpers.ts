@@ -209,5 +209,6 @@ export function orderedValue(kind: 'set' | 'hash', items: string[], enc: string)
     encoding: () => enc,
     entries: () => pairs[Symbol.iterator](),
     flat: () => items,
+    packedListpack: () => null,
   } as unknown as RHash;
 }

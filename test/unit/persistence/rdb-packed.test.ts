@@ -1,0 +1,187 @@
+/**
+ * Packed loading (src/types/packed.ts): small listpack hashes and sorted sets read from an
+ * RDB payload keep their bytes until first used. They must read exactly as decoded ones,
+ * save back byte for byte, and every listpack the packing checks do not accept must load
+ * (or fail) as it did before.
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RdbOutput, encodeValue } from '../../../src/persistence/rdb/encode.js';
+import { encodeListpack } from '../../../src/persistence/rdb/listpack.js';
+import { decodeValue } from '../../../src/persistence/rdb/reader.js';
+import { RHash } from '../../../src/types/hash.js';
+import { RZSet } from '../../../src/types/zset.js';
+import { rng } from './rdb-helpers.js';
+
+const HASH_LISTPACK = 16;
+const ZSET_LISTPACK = 17;
+
+/** type byte + the listpack as an RDB string (a DUMP payload's body). */
+function payload(type: number, lp: Buffer): Buffer {
+  const o = new RdbOutput();
+  o.byte(type);
+  o.blob(lp, false);
+  return o.take();
+}
+
+/** A listpack of hand-made entries: numbers 0-127 as 7-bit integers, strings as 6-bit strings (digits stay text). */
+function rawListpack(entries: (string | number)[]): Buffer {
+  const body: number[] = [];
+  for (const e of entries) {
+    if (typeof e === 'number') {
+      body.push(e, 1);
+    } else {
+      const bytes = Buffer.from(e, 'latin1');
+      body.push(0x80 | bytes.length, ...bytes, 1 + bytes.length);
+    }
+  }
+  const out = Buffer.alloc(6 + body.length + 1);
+  out.writeUInt32LE(out.length, 0);
+  out.writeUInt16LE(entries.length, 4);
+  Buffer.from(body).copy(out, 6);
+  out[out.length - 1] = 0xff;
+  return out;
+}
+
+function isPacked(v: RHash | RZSet): boolean {
+  return v.packedListpack() !== null;
+}
+
+const FIELDS = ['f', 'name', '1', '-3', '12345678901', '', 'x\x00y', '\xff\xfe', 'a'.repeat(40)];
+
+function randomHash(rand: () => number, pairs: number): RHash {
+  const h = new RHash();
+  for (let i = 0; h.size < pairs; i++) {
+    const f = rand() < 0.5 ? FIELDS[Math.floor(rand() * FIELDS.length)]! + i : 'field' + i;
+    h.set(f, rand() < 0.3 ? String(Math.floor(rand() * 1e6) - 5e5) : 'v'.repeat(Math.floor(rand() * 30)));
+  }
+  return h;
+}
+
+function randomZset(rand: () => number, size: number): RZSet {
+  const z = new RZSet();
+  const scores = [0, -0, 1, -1, 2.5, 1e-5, 0.1, Infinity, -Infinity, 123456789012, 2 ** 60];
+  for (let i = 0; z.size < size; i++) {
+    const m = rand() < 0.3 ? String(Math.floor(rand() * 200) - 100) : FIELDS[Math.floor(rand() * FIELDS.length)]! + i;
+    const s = rand() < 0.5 ? scores[Math.floor(rand() * scores.length)]! : Math.floor(rand() * 20) / (rand() < 0.5 ? 4 : 7);
+    z.add(m, s);
+  }
+  return z;
+}
+
+test('small listpack hashes load packed, read as decoded ones and save back byte for byte', () => {
+  const rand = rng(11);
+  for (let round = 0; round < 300; round++) {
+    const pairs = 1 + (round % 34);
+    const h = randomHash(rand, pairs);
+    assert.equal(h.encoding(), 'listpack');
+    const bytes = encodeValue(h, round % 2 === 0);
+    const loaded = decodeValue(bytes) as RHash;
+    assert.equal(isPacked(loaded), pairs <= 32, `pairs ${pairs}`);
+    assert.equal(loaded.encoding(), 'listpack');
+    assert.equal(loaded.size, h.size);
+    // Untouched: the bytes as read (compressed or not as the payload was).
+    assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
+    const copy = loaded.clone();
+    assert.equal(isPacked(copy), isPacked(loaded));
+    assert.deepEqual([...loaded.entries()], [...h.entries()]);
+    assert.equal(isPacked(loaded), false, 'decoded by its first use');
+    assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes), 'decoded, it encodes to the same bytes');
+    // The copy decodes on its own; changing it leaves the original alone.
+    assert.equal(copy.set('extra', 'x'), true);
+    assert.equal(copy.get('extra'), 'x');
+    assert.equal(loaded.get('extra'), undefined);
+    const [f, v] = h.entries().next().value as [string, string];
+    assert.equal(copy.get(f), v);
+  }
+});
+
+test('small listpack sorted sets load packed, read as decoded ones and save back byte for byte', () => {
+  const rand = rng(12);
+  for (let round = 0; round < 300; round++) {
+    const size = 1 + (round % 34);
+    const z = randomZset(rand, size);
+    assert.equal(z.encoding(), 'listpack');
+    const bytes = encodeValue(z, round % 2 === 0);
+    const loaded = decodeValue(bytes) as RZSet;
+    assert.equal(isPacked(loaded), size <= 32, `size ${size}`);
+    assert.equal(loaded.encoding(), 'listpack');
+    assert.equal(loaded.size, z.size);
+    assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
+    const copy = loaded.clone();
+    const first = z.entries().next().value as [string, number];
+    // A point read, a rank and a range each decode it first.
+    const probe = round % 3;
+    if (probe === 0) assert.equal(loaded.score(first[0]), first[1]);
+    else if (probe === 1) assert.equal(loaded.rank(first[0]), 0);
+    else assert.equal(loaded.countInScore({ min: -Infinity, max: Infinity, minex: false, maxex: false }), z.size);
+    assert.equal(isPacked(loaded), false);
+    loaded.check();
+    assert.deepEqual([...loaded.entries()], [...z.entries()]);
+    assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
+    assert.equal(copy.remove(first[0]), true);
+    assert.equal(copy.size, z.size - 1);
+    assert.equal(loaded.score(first[0]), first[1]);
+  }
+});
+
+test('score texts in a packed sorted set read as strtod reads them', () => {
+  const rand = rng(13);
+  const texts: string[] = ['2.5', '-0.75', '0.1', '-0', '007.5', '5.', '.5', '1e3', '-1.5e-3', 'inf', '-inf', '+inf', '0.10000000000000001', '123456789012345.6', '1234567890123456.7', '99999999999999.99'];
+  for (let i = 0; i < 200; i++) {
+    const digits = 1 + Math.floor(rand() * 15);
+    let t = String(Math.floor(rand() * 10 ** digits));
+    const dot = Math.floor(rand() * t.length);
+    if (dot > 0) t = t.slice(0, dot) + '.' + t.slice(dot);
+    texts.push(rand() < 0.3 ? '-' + t : t);
+  }
+  const expected = (t: string): number => (t.endsWith('inf') ? (t.startsWith('-') ? -Infinity : Infinity) : Number(t));
+  // Ascending order, distinct members: the set is packed, and its scores must be exact.
+  const sorted = [...new Set(texts)].sort((x, y) => expected(x) - expected(y) || (x < y ? -1 : 1));
+  for (let from = 0; from < sorted.length; from += 30) {
+    const chunk = sorted.slice(from, from + 30);
+    const entries: string[] = [];
+    chunk.forEach((t, i) => entries.push('m' + String(i).padStart(3, '0'), t));
+    const z = decodeValue(payload(ZSET_LISTPACK, rawListpack(entries))) as RZSet;
+    assert.equal(isPacked(z), true, `packed: ${chunk.join(' ')}`);
+    chunk.forEach((t, i) => assert.equal(Object.is(z.score('m' + String(i).padStart(3, '0')), expected(t) === 0 ? 0 : expected(t)), true, t));
+  }
+});
+
+test('integer and text members order bytewise in a packed sorted set', () => {
+  // Equal scores: "10" < "9" < "a" as bytes; Redis keeps 10 and 9 as integer entries.
+  const ok = decodeValue(payload(ZSET_LISTPACK, encodeListpack(['10', '1', '9', '1', 'a', '1']))) as RZSet;
+  assert.equal(isPacked(ok), true);
+  assert.deepEqual([...ok.entries()], [['10', 1], ['9', 1], ['a', 1]]);
+  // In numeric order (not Redis's) the set is decoded at load and sorted.
+  const unsorted = decodeValue(payload(ZSET_LISTPACK, encodeListpack(['9', '1', '10', '1']))) as RZSet;
+  assert.equal(isPacked(unsorted), false);
+  unsorted.check();
+  assert.deepEqual([...unsorted.entries()], [['10', 1], ['9', 1]]);
+});
+
+test('listpacks the packing checks do not accept load or fail as before', () => {
+  // A text entry "1" and an integer entry 1 are the same field / member.
+  assert.throws(() => decodeValue(payload(HASH_LISTPACK, rawListpack(['1', 'x', 1, 'y']))), /Hash listpack integrity check failed: duplicate fields/);
+  assert.throws(() => decodeValue(payload(ZSET_LISTPACK, rawListpack(['1', 1, 1, 2]))), /Zset listpack integrity check failed: duplicate members/);
+  // The same member twice, apart.
+  assert.throws(() => decodeValue(payload(ZSET_LISTPACK, encodeListpack(['a', '1', 'b', '2', 'a', '3']))), /duplicate members/);
+  assert.throws(() => decodeValue(payload(ZSET_LISTPACK, encodeListpack(['a', 'nan']))), /NaN score/);
+  assert.throws(() => decodeValue(payload(ZSET_LISTPACK, encodeListpack(['a', '1', 'b']))), /odd number/);
+  assert.throws(() => decodeValue(payload(HASH_LISTPACK, encodeListpack(['f', '1', 'g']))), /odd number/);
+  // A damaged entry: the decoding path names the defect.
+  const bad = encodeListpack(['f', 'v']);
+  bad[bad.length - 2] = 9; // the last entry's backlen
+  assert.throws(() => decodeValue(payload(HASH_LISTPACK, bad)), /Hash listpack integrity check failed: listpack entry backlen/);
+  // An integer beyond 2^53 is left to the decoding path, which loads it.
+  const big = decodeValue(payload(HASH_LISTPACK, encodeListpack(['9223372036854775807', 'v']))) as RHash;
+  assert.equal(isPacked(big), false);
+  assert.equal(big.get('9223372036854775807'), 'v');
+  // More pairs than the check takes: decoded.
+  const many: string[] = [];
+  for (let i = 0; i < 33; i++) many.push('f' + i, 'v');
+  const wide = decodeValue(payload(HASH_LISTPACK, encodeListpack(many))) as RHash;
+  assert.equal(isPacked(wide), false);
+  assert.equal(wide.size, 33);
+});
