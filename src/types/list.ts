@@ -19,15 +19,21 @@
  * and pops are O(1)), so an element costs one array slot plus its string; no object per
  * element. Index operations walk nodes from the nearer end, as Redis does.
  *
+ * A one-node list loaded from an RDB file may still be packed (types/packed.ts): the node's
+ * listpack bytes as read, decoded by the first method that needs the elements. `length`
+ * reads it as it is, and `packedListpack()` hands the bytes to the RDB writer.
+ *
  * Persistence relies on this surface; keep these members and their meaning:
  *   kind, length, encoding(), pushTail(v), values(), clone()
  * and, to keep Redis's node layout across a save and load: nodes(), forEachNode(visit) (the
- * RDB writer's walk, no copies), appendNode(values, plain) and adoptNode(values, plain).
+ * RDB writer's walk, no copies), appendNode(values, plain), adoptNode(values, plain),
+ * packedListpack() and RList.fromPacked.
  *
  * Pure data structure: no client, no reply. Imports types/ only.
  */
 
 import { limits } from './limits.js';
+import { listpackDecoder, packedCount } from './packed.js';
 
 /** Byte limits of negative fill levels -1..-5 (Redis optimization_level). */
 const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
@@ -263,6 +269,8 @@ export class RList {
   private count = 0;
   /** list-max-listpack-size when the list was created (Redis quicklist->fill). */
   readonly fill: number;
+  /** The one node's listpack bytes as loaded, until first use (then head holds the node). */
+  private packed: string | null = null;
 
   constructor(fill: number = limits.listMaxListpackSize) {
     this.fill = fill > FILL_MAX ? FILL_MAX : fill < -5 ? -5 : fill;
@@ -274,6 +282,7 @@ export class RList {
 
   /** Number of quicklist nodes (DEBUG OBJECT ql_nodes). */
   get nodesLength(): number {
+    if (this.packed !== null) return 1;
     // Walked, not stored: one field less on every list (most lists have one node).
     let n = 0;
     for (let node = this.head; node !== null; node = node.next) n++;
@@ -388,6 +397,7 @@ export class RList {
 
   /** LPUSH one element (Redis quicklistPushHead). */
   pushHead(v: string): void {
+    if (this.packed !== null) this.unpack();
     const sz = v.length;
     const head = this.head;
     if (sz >= packedThreshold) {
@@ -405,6 +415,7 @@ export class RList {
 
   /** RPUSH one element (Redis quicklistPushTail); the loader builds lists with it too. */
   pushTail(v: string): void {
+    if (this.packed !== null) this.unpack();
     const sz = v.length;
     const tail = this.tail;
     if (sz >= packedThreshold) {
@@ -425,6 +436,7 @@ export class RList {
 
   /** LPOP one element; undefined when empty. */
   popHead(): string | undefined {
+    if (this.packed !== null) this.unpack();
     const node = this.head;
     if (node === null) return undefined;
     return this.deleteAt(node, 0);
@@ -432,6 +444,7 @@ export class RList {
 
   /** RPOP one element; undefined when empty. */
   popTail(): string | undefined {
+    if (this.packed !== null) this.unpack();
     const node = this.tail;
     if (node === null) return undefined;
     return this.deleteAt(node, node.n - 1);
@@ -447,6 +460,7 @@ export class RList {
    * (Redis quicklistDelRange), which keeps Redis's node layout.
    */
   popMany(where: Where, n: number): string[] {
+    if (this.packed !== null) this.unpack();
     const k = Math.min(n, this.count);
     if (k <= 0) return [];
     if (where === 'head') {
@@ -464,6 +478,7 @@ export class RList {
 
   /** LINDEX: the element at index (negative from the tail), or undefined. */
   get(index: number): string | undefined {
+    if (this.packed !== null) this.unpack();
     const i = this.normalize(index);
     if (i < 0) return undefined;
     const [node, off] = this.locate(i);
@@ -475,6 +490,7 @@ export class RList {
    * 0 ≤ start ≤ end < length), head to tail.
    */
   range(start: number, end: number): string[] {
+    if (this.packed !== null) this.unpack();
     if (end < start) return [];
     const out: string[] = new Array(end - start + 1);
     let [node, off] = this.locate(start);
@@ -494,6 +510,7 @@ export class RList {
 
   /** All elements head to tail. */
   *values(): IterableIterator<string> {
+    if (this.packed !== null) this.unpack();
     for (let n = this.head; n !== null; n = n.next) {
       const a = n.a;
       const end = n.s + n.n;
@@ -503,6 +520,7 @@ export class RList {
 
   /** All elements as an array, head to tail. */
   toArray(): string[] {
+    if (this.packed !== null) this.unpack();
     return this.count === 0 ? [] : this.range(0, this.count - 1);
   }
 
@@ -512,6 +530,7 @@ export class RList {
    * results (0 = all); `maxlen` > 0 compares at most that many elements.
    */
   positions(element: string, rank: number, count: number, maxlen: number, fromTail: boolean): number[] {
+    if (this.packed !== null) this.unpack();
     const out: number[] = [];
     const llen = this.count;
     let matches = 0;
@@ -540,6 +559,7 @@ export class RList {
 
   /** LSET: replaces the element at index; false when out of range (Redis quicklistReplaceAtIndex). */
   set(index: number, v: string): boolean {
+    if (this.packed !== null) this.unpack();
     const i = this.normalize(index);
     if (i < 0) return false;
     const [node, off] = this.locate(i);
@@ -571,6 +591,7 @@ export class RList {
    * when the pivot is not in the list.
    */
   insert(pivot: string, v: string, after: boolean): boolean {
+    if (this.packed !== null) this.unpack();
     for (let node = this.head; node !== null; node = node.next) {
       const a = node.a;
       const s = node.s;
@@ -685,6 +706,7 @@ export class RList {
    * (Redis quicklistDelRange). Partly emptied nodes are not merged, as in Redis.
    */
   deleteRange(start: number, count: number): void {
+    if (this.packed !== null) this.unpack();
     if (count <= 0 || this.count === 0) return;
     let extent = count;
     if (start >= 0 && extent > this.count - start) extent = this.count - start;
@@ -716,6 +738,7 @@ export class RList {
 
   /** LTRIM: keeps [start, end] (already normalized by the caller) by deleting both sides. */
   trim(ltrim: number, rtrim: number): void {
+    if (this.packed !== null) this.unpack();
     this.deleteRange(0, ltrim);
     this.deleteRange(-rtrim, rtrim);
   }
@@ -725,6 +748,7 @@ export class RList {
    * count ≥ 0, from the tail when negative. Returns how many went.
    */
   remove(v: string, count: number): number {
+    if (this.packed !== null) this.unpack();
     const fromTail = count < 0;
     const limit = fromTail ? -count : count;
     let removed = 0;
@@ -772,6 +796,12 @@ export class RList {
   /** An independent copy with the same node layout and fill (COPY; Redis quicklistDup). */
   clone(): RList {
     const l = new RList(this.fill);
+    if (this.packed !== null) {
+      // The bytes are immutable: both copies decode them when first used.
+      l.packed = this.packed;
+      l.count = this.count;
+      return l;
+    }
     for (let n = this.head; n !== null; n = n.next) {
       const copy = new QNode(n.items(), n.sz, n.plain);
       l.insertNode(l.tail, copy, true);
@@ -782,6 +812,7 @@ export class RList {
 
   /** The nodes head to tail: their elements and whether the node is plain (RDB QUICKLIST_2). */
   *nodes(): IterableIterator<{ values: string[]; plain: boolean }> {
+    if (this.packed !== null) this.unpack();
     for (let n = this.head; n !== null; n = n.next) yield { values: n.items(), plain: n.plain };
   }
 
@@ -791,6 +822,7 @@ export class RList {
    * whether it is a plain node. The RDB writer's walk: no copies.
    */
   forEachNode(visit: (items: readonly (string | undefined)[], start: number, count: number, plain: boolean) => void): void {
+    if (this.packed !== null) this.unpack();
     for (let n = this.head; n !== null; n = n.next) visit(n.a, n.s, n.n, n.plain);
   }
 
@@ -805,14 +837,40 @@ export class RList {
 
   /** appendNode taking `values` over (the caller gives the array away): no copy. */
   adoptNode(values: string[], plain = false): void {
+    if (this.packed !== null) this.unpack();
     if (values.length === 0) return;
     const node = plain ? QNode.plainNode(values[0]!) : QNode.packed(values);
     this.insertNode(this.tail, node, true);
     this.count += node.n;
   }
 
+  /** The node's bytes of a list loaded packed and not used since (the RDB writer's shortcut), else null. */
+  packedListpack(): string | null {
+    return this.packed;
+  }
+
+  /**
+   * A one-node list of the elements of `packed` (a listpack's bytes as latin1, which the
+   * caller validated: sound entries, a known count of at least one), decoded when first used.
+   */
+  static fromPacked(packed: string, fill: number = limits.listMaxListpackSize): RList {
+    const l = new RList(fill);
+    l.packed = packed;
+    l.count = packedCount(packed);
+    return l;
+  }
+
+  /** Decodes the packed node into the list's one node. */
+  private unpack(): void {
+    const values = listpackDecoder().strings(this.packed!);
+    this.packed = null;
+    this.count = 0;
+    this.adoptNode(values);
+  }
+
   /** Per node: element count and bytes (lpBytes, or the element length for plain nodes). For tests and DEBUG. */
   layout(): { count: number; bytes: number; plain: boolean }[] {
+    if (this.packed !== null) this.unpack();
     const out = [];
     for (let n = this.head; n !== null; n = n.next) out.push({ count: n.n, bytes: n.sz, plain: n.plain });
     return out;

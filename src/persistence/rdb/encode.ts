@@ -11,7 +11,8 @@
  *   bytes and LZF fits in length-4 bytes, else raw;
  * - lists: LIST_QUICKLIST_2 with the list's own nodes (kept across save and load, as
  *   Redis keeps them), nodes beyond `list-compress-depth` stored as the LZF blob
- *   quicklist compression would keep;
+ *   quicklist compression would keep; a one-node list still packed since it was loaded
+ *   as the node's bytes as read;
  * - hashes: HASH_LISTPACK (insertion order) or HASH; sets: SET_INTSET or SET; sorted
  *   sets: ZSET_LISTPACK or ZSET_2 (binary scores, highest first), by `encoding()`; a hash
  *   or sorted set still packed since it was loaded (types/packed.ts) as the bytes it was
@@ -431,6 +432,15 @@ const MIN_COMPRESS_IMPROVE = 8;
  * DEBUG QUICKLIST-PACKED-THRESHOLD saves the bytes Redis's would.
  */
 function writeList(out: RdbOutput, list: RList, compress: boolean): void {
+  const packed = list.packedListpack();
+  if (packed !== null) {
+    // One node, loaded packed and not used since: its listpack as it was read (a single
+    // node is never compressed, as Redis compresses only between the uncompressed ends).
+    out.len(1);
+    out.len(QUICKLIST_NODE_CONTAINER_PACKED);
+    out.string(packed, compress);
+    return;
+  }
   const depth = Math.max(0, Math.min(limits.listCompressDepth, 65535));
   const n = list.nodesLength;
   out.len(n);

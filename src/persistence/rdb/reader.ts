@@ -584,10 +584,11 @@ function zsetFromListpack(input: Input, what: string): RZSet {
 }
 
 /**
- * Packed loading (types/packed.ts): a listpack hash or sorted set of at most this many pairs
- * is kept as its bytes when it passes the checks below, which read the listpack without
- * making a string or an array. Anything else (larger, or a case the checks leave to the
- * decoding path, which then also reports a defect precisely) is decoded as before.
+ * Packed loading (types/packed.ts): a listpack hash or sorted set of at most this many pairs,
+ * and a list of one listpack node, is kept as its bytes when it passes the checks below,
+ * which read the listpack without making a string or an array. Anything else (larger, or a
+ * case the checks leave to the decoding path, which then also reports a defect precisely)
+ * is decoded as before.
  */
 const PACK_MAX_PAIRS = 32;
 /** The entries' bytes during a check (integers in decimal): where each starts, and its length. */
@@ -738,6 +739,24 @@ function packableZset(input: Input): boolean {
     }
     r.close();
     return !packRepeats(k);
+  } catch (e) {
+    if (e instanceof BlobError) return false;
+    throw e;
+  }
+}
+
+/**
+ * Whether the listpack blob just read can be kept packed as a list's only node: sound
+ * entries and a known count of at least one. False leaves it to listpackItems.
+ */
+function packableList(input: Input): boolean {
+  const r = lpReader;
+  try {
+    r.open(input.blobBuf, input.blobStart, input.blobLen);
+    if (r.declared <= 0) return false;
+    while (r.next());
+    r.close();
+    return true;
   } catch (e) {
     if (e instanceof BlobError) return false;
     throw e;
@@ -909,6 +928,10 @@ function loadObject(input: Input, type: number, key: string): Value {
         }
         input.blob();
         if (input.blobLen === 0) input.fail('Quicklist node is empty');
+        // A list of one listpack node (most small lists) may stay packed.
+        if (nodes === 1 && type === RDB_TYPE_LIST_QUICKLIST_2 && container === QUICKLIST_NODE_CONTAINER_PACKED && packableList(input)) {
+          return RList.fromPacked(blobString(input));
+        }
         // Each node is kept as saved (Redis quicklistAppendPlainNode / quicklistAppendListpack),
         // so the list saves again byte for byte; an empty listpack is skipped.
         if (container === QUICKLIST_NODE_CONTAINER_PLAIN) {

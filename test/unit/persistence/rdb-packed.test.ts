@@ -11,6 +11,7 @@ import { RdbOutput, encodeValue } from '../../../src/persistence/rdb/encode.js';
 import { encodeListpack } from '../../../src/persistence/rdb/listpack.js';
 import { decodeValue } from '../../../src/persistence/rdb/reader.js';
 import { RHash } from '../../../src/types/hash.js';
+import { RList } from '../../../src/types/list.js';
 import { RZSet } from '../../../src/types/zset.js';
 import { rng } from './rdb-helpers.js';
 
@@ -44,7 +45,7 @@ function rawListpack(entries: (string | number)[]): Buffer {
   return out;
 }
 
-function isPacked(v: RHash | RZSet): boolean {
+function isPacked(v: RHash | RZSet | RList): boolean {
   return v.packedListpack() !== null;
 }
 
@@ -184,4 +185,55 @@ test('listpacks the packing checks do not accept load or fail as before', () => 
   const wide = decodeValue(payload(HASH_LISTPACK, encodeListpack(many))) as RHash;
   assert.equal(isPacked(wide), false);
   assert.equal(wide.size, 33);
+});
+
+test('one-node lists load packed, read as decoded ones and save back byte for byte', () => {
+  const rand = rng(14);
+  for (let round = 0; round < 200; round++) {
+    // Fill 8: lists of up to 8 elements are one node, longer ones several.
+    const l = new RList(8);
+    const n = 1 + (round % 20);
+    for (let i = 0; i < n; i++) l.pushTail(rand() < 0.4 ? String(Math.floor(rand() * 1e9) - 5e8) : FIELDS[Math.floor(rand() * FIELDS.length)]! + i);
+    const bytes = encodeValue(l, round % 2 === 0);
+    const loaded = decodeValue(bytes) as RList;
+    assert.equal(isPacked(loaded), n <= 8, `length ${n}`);
+    assert.equal(loaded.length, n);
+    assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
+    const copy = loaded.clone();
+    assert.equal(loaded.get(n - 1), l.get(n - 1));
+    assert.equal(isPacked(loaded), false);
+    assert.deepEqual(loaded.toArray(), l.toArray());
+    assert.deepEqual(loaded.layout(), l.layout());
+    assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
+    assert.equal(copy.popHead(), l.get(0));
+    assert.equal(copy.length, n - 1);
+    assert.equal(loaded.length, n);
+  }
+});
+
+test('lists the packing checks do not accept load or fail as before', () => {
+  const QUICKLIST_2 = 18;
+  const list = (nodes: [container: number, blob: Buffer][]): Buffer => {
+    const o = new RdbOutput();
+    o.byte(QUICKLIST_2);
+    o.len(nodes.length);
+    for (const [container, blob] of nodes) {
+      o.len(container);
+      o.blob(blob, false);
+    }
+    return o.take();
+  };
+  // A plain node: decoded.
+  const plain = decodeValue(list([[1, Buffer.from('a plain element')]])) as RList;
+  assert.equal(isPacked(plain), false);
+  assert.deepEqual(plain.toArray(), ['a plain element']);
+  // Two nodes: decoded, layout kept.
+  const two = decodeValue(list([[2, encodeListpack(['a', 'b'])], [2, encodeListpack(['c'])]])) as RList;
+  assert.equal(isPacked(two), false);
+  assert.deepEqual(two.layout().map((x) => x.count), [2, 1]);
+  // An empty listpack is an empty list; a damaged one is named.
+  assert.throws(() => decodeValue(list([[2, encodeListpack([])]])), /Empty/);
+  const bad = encodeListpack(['a', 'b']);
+  bad[bad.length - 2] = 9;
+  assert.throws(() => decodeValue(list([[2, bad]])), /Listpack integrity check failed: listpack entry backlen/);
 });
