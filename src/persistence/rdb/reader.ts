@@ -688,79 +688,68 @@ function packedScore(b: Buffer, p: number, end: number): number {
 }
 
 /**
- * Whether the listpack blob just read can be kept packed as a hash: an even, known count of
- * at most PACK_MAX_PAIRS pairs within hash-max-listpack-entries, sound entries, and no field
- * twice. False leaves it to hashListpackItems.
+ * Runs a packing check over the listpack blob just read: `walk` reads the entries (false
+ * stops: decode instead), then the cursor's close checks the end and the count. A defect
+ * the cursor finds means "decode instead" too: the decoding path then reports it.
  */
-function packableHash(input: Input): boolean {
+function packable(input: Input, walk: (r: ListpackReader, b: Buffer) => boolean): boolean {
   const r = lpReader;
   try {
     r.open(input.blobBuf, input.blobStart, input.blobLen);
-    const n = r.declared;
-    if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.hashMaxListpackEntries) return false;
-    packFill = 0;
-    let i = 0;
-    while (r.next()) {
-      if ((i & 1) === 0 && !packEntry(r, input.blobBuf, i >> 1)) return false;
-      i++;
-    }
-    r.close();
-    return !packRepeats(n >> 1);
-  } catch (e) {
-    if (e instanceof BlobError) return false;
-    throw e;
-  }
-}
-
-/**
- * Whether the listpack blob just read can be kept packed as a sorted set: an even, known
- * count of at most PACK_MAX_PAIRS pairs within zset-max-listpack-entries, sound entries,
- * scores that are numbers, pairs strictly ascending by (score, member), so no member twice
- * in a row, and no member twice at all. False leaves it to zsetFromListpack.
- */
-function packableZset(input: Input): boolean {
-  const r = lpReader;
-  try {
-    r.open(input.blobBuf, input.blobStart, input.blobLen);
-    const n = r.declared;
-    if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.zsetMaxListpackEntries) return false;
-    packFill = 0;
-    let k = 0;
-    while (r.next()) {
-      if (!packEntry(r, input.blobBuf, k) || !r.next()) return false;
-      const score = r.isInt ? Number(r.int) : packedScore(input.blobBuf, r.strStart, r.strEnd);
-      if (Number.isNaN(score)) return false;
-      packScore[k] = score;
-      if (k > 0) {
-        const prev = packScore[k - 1]!;
-        if (prev > score || (prev === score && packCompare(k - 1, k) >= 0)) return false;
-      }
-      k++;
-    }
-    r.close();
-    return !packRepeats(k);
-  } catch (e) {
-    if (e instanceof BlobError) return false;
-    throw e;
-  }
-}
-
-/**
- * Whether the listpack blob just read can be kept packed as a list's only node: sound
- * entries and a known count of at least one. False leaves it to listpackItems.
- */
-function packableList(input: Input): boolean {
-  const r = lpReader;
-  try {
-    r.open(input.blobBuf, input.blobStart, input.blobLen);
-    if (r.declared <= 0) return false;
-    while (r.next());
+    if (!walk(r, input.blobBuf)) return false;
     r.close();
     return true;
   } catch (e) {
     if (e instanceof BlobError) return false;
     throw e;
   }
+}
+
+/**
+ * A hash: an even, known count of at most PACK_MAX_PAIRS pairs within
+ * hash-max-listpack-entries, and no field twice. False leaves it to hashListpackItems.
+ */
+function hashWalk(r: ListpackReader, b: Buffer): boolean {
+  const n = r.declared;
+  if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.hashMaxListpackEntries) return false;
+  packFill = 0;
+  let i = 0;
+  while (r.next()) {
+    if ((i & 1) === 0 && !packEntry(r, b, i >> 1)) return false;
+    i++;
+  }
+  return i === n && !packRepeats(n >> 1);
+}
+
+/**
+ * A sorted set: an even, known count of at most PACK_MAX_PAIRS pairs within
+ * zset-max-listpack-entries, scores that are numbers, pairs strictly ascending by (score,
+ * member), and no member twice. False leaves it to zsetFromListpack.
+ */
+function zsetWalk(r: ListpackReader, b: Buffer): boolean {
+  const n = r.declared;
+  if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.zsetMaxListpackEntries) return false;
+  packFill = 0;
+  let k = 0;
+  while (r.next()) {
+    if (!packEntry(r, b, k) || !r.next()) return false;
+    const score = r.isInt ? Number(r.int) : packedScore(b, r.strStart, r.strEnd);
+    if (Number.isNaN(score)) return false;
+    packScore[k] = score;
+    if (k > 0) {
+      const prev = packScore[k - 1]!;
+      if (prev > score || (prev === score && packCompare(k - 1, k) >= 0)) return false;
+    }
+    k++;
+  }
+  return 2 * k === n && !packRepeats(k);
+}
+
+/** A list's only node: sound entries and a known count of at least one. False leaves it to listpackItems. */
+function listWalk(r: ListpackReader): boolean {
+  if (r.declared <= 0) return false;
+  while (r.next());
+  return true;
 }
 
 /** The blob just read, as the latin1 string a packed value keeps. */
@@ -929,7 +918,7 @@ function loadObject(input: Input, type: number, key: string): Value {
         input.blob();
         if (input.blobLen === 0) input.fail('Quicklist node is empty');
         // A list of one listpack node (most small lists) may stay packed.
-        if (nodes === 1 && type === RDB_TYPE_LIST_QUICKLIST_2 && container === QUICKLIST_NODE_CONTAINER_PACKED && packableList(input)) {
+        if (nodes === 1 && type === RDB_TYPE_LIST_QUICKLIST_2 && container === QUICKLIST_NODE_CONTAINER_PACKED && packable(input, listWalk)) {
           return RList.fromPacked(blobString(input));
         }
         // Each node is kept as saved (Redis quicklistAppendPlainNode / quicklistAppendListpack),
@@ -990,7 +979,7 @@ function loadObject(input: Input, type: number, key: string): Value {
 
     case RDB_TYPE_ZSET_LISTPACK:
       input.blob();
-      if (packableZset(input)) return RZSet.fromPacked(blobString(input));
+      if (packable(input, zsetWalk)) return RZSet.fromPacked(blobString(input));
       return zsetFromListpack(input, 'Zset listpack');
 
     case RDB_TYPE_ZSET_ZIPLIST: {
@@ -1016,7 +1005,7 @@ function loadObject(input: Input, type: number, key: string): Value {
     case RDB_TYPE_HASH_ZIPLIST:
     case RDB_TYPE_HASH_LISTPACK: {
       input.blob();
-      if (type === RDB_TYPE_HASH_LISTPACK && packableHash(input)) return RHash.fromPacked(blobString(input));
+      if (type === RDB_TYPE_HASH_LISTPACK && packable(input, hashWalk)) return RHash.fromPacked(blobString(input));
       const what = type === RDB_TYPE_HASH_LISTPACK ? 'Hash listpack' : 'Hash ziplist';
       const items = type === RDB_TYPE_HASH_LISTPACK ? hashListpackItems(input, what) : ziplistItems(input, what);
       checkPairs(input, items, what);
