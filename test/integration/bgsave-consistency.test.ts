@@ -5,7 +5,7 @@
  * latency during the save (clients keep being served).
  */
 
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rdbPersistence } from '../../src/persistence/rdb-persistence.js';
@@ -164,14 +164,26 @@ async function hammer(c: TestClient, seed: number, stop: () => boolean): Promise
   return sent;
 }
 
-test('BGSAVE under concurrent writes, deletes, expiries, renames, FLUSHDB and SWAPDB writes the start-time dataset', async (t) => {
-  const amber = await startAmber({});
+/**
+ * Populates a server, optionally saves and reloads it (`packed`: its small hashes, sorted
+ * sets and lists are then held packed, types/packed.ts), and checks a BGSAVE under the
+ * write load against the dataset captured when it started.
+ */
+async function bgsaveUnderWrites(t: TestContext, packed: boolean): Promise<void> {
+  const amber = await startAmber({ 'enable-debug-command': 'yes' });
   try {
     const store = amber.server.store;
     populate(store);
     const clients = await Promise.all([amber.client(), amber.client(), amber.client(), amber.client()]);
     const latencyClient = await amber.client();
     const rdb = rdbPersistence(amber.server);
+    if (packed) {
+      assert.equal(await clients[0]!.call('DEBUG', 'RELOAD'), 'OK');
+      for (const key of ['key:10', 'key:11', 'key:13']) {
+        const v = store.db(0).dict.get(key) as RList | RHash | RZSet;
+        assert.notEqual(v.packedListpack(), null, `${key} is packed after the reload`);
+      }
+    }
 
     // Capture and start in the same turn: nothing runs in between.
     const expected = capture(store);
@@ -212,4 +224,12 @@ test('BGSAVE under concurrent writes, deletes, expiries, renames, FLUSHDB and SW
   } finally {
     await amber.stop();
   }
+}
+
+test('BGSAVE under concurrent writes, deletes, expiries, renames, FLUSHDB and SWAPDB writes the start-time dataset', async (t) => {
+  await bgsaveUnderWrites(t, false);
+});
+
+test('the same with values loaded packed (each first write decodes a value the save has not written yet)', async (t) => {
+  await bgsaveUnderWrites(t, true);
 });
