@@ -18,7 +18,8 @@
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), set(field, value), get(field), entries(), clone(),
- *   flat() (the RDB writer's walk) and RHash.fromPairs (the RDB loader's bulk build).
+ *   flat() (the RDB writer's walk), packedListpack(), and RHash.fromPairs and
+ *   RHash.fromPacked (the RDB loader's bulk builds).
  * A listpack-encoded hash iterates in insertion order (as Redis's listpack does).
  *
  * Pure data structure: no client, no reply. Imports types/ only.

@@ -657,7 +657,7 @@ function packRepeats(n: number): boolean {
   return false;
 }
 
-/** Powers of ten a score's fraction is divided by (exact doubles up to 1e22). */
+/** Powers of ten a score's fraction is divided by (each one an exact double). */
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
