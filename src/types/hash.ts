@@ -6,7 +6,7 @@
  *   [f0, v0, f1, v1, ...] in insertion order, searched linearly, as Redis's listpack is.
  *   This is the common case (many small hashes), so it costs one array and nothing else.
  * - `hashtable` otherwise, for good (one-way, as in Redis 7.0): a DenseTable of pairs (see
- *   types/set.ts) — a flat pair array plus a Map index once it is large, so a random field
+ *   types/set.ts) — a flat pair array plus a KeyIndex once it is large, so a random field
  *   is O(1) (HRANDFIELD), HSCAN has Redis's guarantee and size passes V8's Map limit.
  *
  * Both encodings keep the pairs in one flat array, which `flat()` exposes read-only so replies
