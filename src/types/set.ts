@@ -14,9 +14,14 @@
  * position pairs) maps each key to its position once the table outgrows a linear search;
  * small tables carry no index at all.
  *
+ * A small hashtable set loaded from an RDB file may still be packed (types/packed.ts): its
+ * members as a listpack, in the file's order, decoded by the first method that needs them.
+ * `size` and `encoding()` read it as it is, and `packedListpack()` hands it to the RDB writer.
+ *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), add(member), has(member), values(), clone(), and for the RDB
- *   codec's bulk paths sortedInts(), tableItems(), RSet.fromMembers, RSet.fromSortedInts.
+ *   codec's bulk paths sortedInts(), tableItems(), packedListpack(), RSet.fromMembers,
+ *   RSet.fromSortedInts, RSet.fromPacked.
  *
  * Pure data structure: no client, no reply. Imports types/ and util/ only.
  */
@@ -24,6 +29,7 @@
 import { limits } from './limits.js';
 import { string2int, string2ll } from '../util/number.js';
 import { hashKey } from './dict.js';
+import { listpackDecoder, packedCount } from './packed.js';
 
 /** Arrays built at a known length up to this size are allocated at once (V8 keeps larger ones sparse). */
 const PRESIZE_MAX = 16384;
@@ -348,18 +354,23 @@ export class RSet {
   private ints: IntMember[] | null = NO_INTS;
   /** The hashtable encoding. */
   private table: DenseTable | null = null;
+  /** A hashtable set's members as a listpack, as loaded, until first use (then table holds them). */
+  private packed: string | null = null;
 
   get size(): number {
+    if (this.packed !== null) return packedCount(this.packed);
     return this.ints !== null ? this.ints.length : this.table!.size;
   }
 
   /** 'intset' while every member is an integer and within set-max-intset-entries, else 'hashtable'. */
   encoding(): 'intset' | 'hashtable' {
+    // (A packed set is a hashtable.)
     return this.ints !== null ? 'intset' : 'hashtable';
   }
 
   /** Adds a member; returns true when it is new. Converts to a hashtable as Redis does. */
   add(member: string): boolean {
+    if (this.packed !== null) this.unpack();
     const ints = this.ints;
     if (ints !== null) {
       const v = toInt(member);
@@ -384,6 +395,7 @@ export class RSet {
   }
 
   has(member: string): boolean {
+    if (this.packed !== null) this.unpack();
     const ints = this.ints;
     if (ints !== null) {
       const v = toInt(member);
@@ -394,6 +406,7 @@ export class RSet {
 
   /** Removes a member; returns true when it was there. The encoding never changes back. */
   remove(member: string): boolean {
+    if (this.packed !== null) this.unpack();
     const ints = this.ints;
     if (ints !== null) {
       const v = toInt(member);
@@ -412,6 +425,7 @@ export class RSet {
 
   /** The member at index i of the iteration order (0 ≤ i < size). */
   at(i: number): string {
+    if (this.packed !== null) this.unpack();
     return this.ints !== null ? String(this.ints[i]!) : this.table!.items[i]!;
   }
 
@@ -422,6 +436,7 @@ export class RSet {
 
   /** Removes and returns a uniformly random member (the set must not be empty). */
   pop(): string {
+    if (this.packed !== null) this.unpack();
     const i = Math.floor(Math.random() * this.size);
     const ints = this.ints;
     if (ints !== null) {
@@ -441,6 +456,7 @@ export class RSet {
    * random picks with duplicates thrown back, as Redis's two strategies do.
    */
   sample(count: number): string[] {
+    if (this.packed !== null) this.unpack();
     const size = this.size;
     const out: string[] = [];
     if (count * 3 > size) {
@@ -474,6 +490,7 @@ export class RSet {
 
   /** The hashtable's members in iteration order; null for an intset. Read-only, as sortedInts. */
   tableItems(): readonly string[] | null {
+    if (this.packed !== null) this.unpack();
     return this.table === null ? null : this.table.items;
   }
 
@@ -522,6 +539,7 @@ export class RSet {
 
   /** Members in iteration order (intset: ascending). */
   *values(): IterableIterator<string> {
+    if (this.packed !== null) this.unpack();
     const ints = this.ints;
     if (ints !== null) {
       for (let i = 0; i < ints.length; i++) yield String(ints[i]!);
@@ -532,6 +550,7 @@ export class RSet {
 
   /** All members in iteration order, as a new array. */
   toArray(): string[] {
+    if (this.packed !== null) this.unpack();
     const ints = this.ints;
     if (ints === null) return this.table!.items.slice();
     const out = new Array<string>(ints.length);
@@ -544,6 +563,7 @@ export class RSet {
    * done). An intset is visited whole with cursor 0, as in Redis.
    */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
+    if (this.packed !== null) this.unpack();
     const ints = this.ints;
     if (ints !== null) {
       for (let i = 0; i < ints.length; i++) visit(String(ints[i]!));
@@ -556,12 +576,40 @@ export class RSet {
   /** An independent copy with the same encoding (COPY). */
   clone(): RSet {
     const s = new RSet();
-    if (this.ints !== null) s.ints = this.ints.slice();
+    if (this.packed !== null) {
+      // The bytes are immutable: both copies decode them when first used.
+      s.ints = null;
+      s.packed = this.packed;
+    } else if (this.ints !== null) s.ints = this.ints.slice();
     else {
       s.ints = null;
       s.table = this.table!.clone();
     }
     return s;
+  }
+
+  /** The members of a set loaded packed and not used since (the RDB writer's shortcut), else null. */
+  packedListpack(): string | null {
+    return this.packed;
+  }
+
+  /**
+   * A hashtable set of the members in `packed` (a listpack's bytes as latin1, which the
+   * caller made from a plain SET record and checked: at least one member, none twice, and
+   * not an intset by Redis's loading rules), decoded when first used.
+   */
+  static fromPacked(packed: string): RSet {
+    const s = new RSet();
+    s.ints = null;
+    s.packed = packed;
+    return s;
+  }
+
+  /** Decodes the packed members into the hashtable, in their order (members not interned, as the loader leaves them). */
+  private unpack(): void {
+    const members = listpackDecoder().strings(this.packed!);
+    this.packed = null;
+    this.table = DenseTable.adopt(1, members, true);
   }
 
   /** intset → hashtable, keeping the ascending order. */

@@ -22,7 +22,7 @@ let r: TestClient;
 
 before(async () => {
   if (skip) return;
-  amber = await startAmber();
+  amber = await startAmber({ 'enable-debug-command': 'yes' });
   redis = await startRedis();
   a = await amber.client();
   r = await redis.client();
@@ -300,7 +300,8 @@ async function compareAll(): Promise<void> {
   }
 }
 
-async function run(seed: number, n: number): Promise<void> {
+/** `reloadEvery`: both servers DEBUG RELOAD after every that many commands (0: never). */
+async function run(seed: number, n: number, reloadEvery = 0): Promise<void> {
   const g = gen(seed);
   for (const c of [a, r]) {
     await c.call('SET', 'str', 'text');
@@ -310,6 +311,10 @@ async function run(seed: number, n: number): Promise<void> {
     const cmd = command(g);
     await step(cmd);
     await compareEncodings(cmd);
+    if (reloadEvery > 0 && i % reloadEvery === reloadEvery - 1) {
+      for (const c of [a, r]) assert.equal(await c.call('DEBUG', 'RELOAD'), 'OK');
+      await compareEncodings(SET_KEYS);
+    }
   }
   await compareAll();
 }
@@ -318,6 +323,16 @@ test('random set command sequences agree with Redis (RESP2, default limits)', { 
   await reset({ 'set-max-intset-entries': '512' });
   await protocol(2);
   await run(1, 2500);
+});
+
+test('random set command sequences agree with Redis across DEBUG RELOAD (small sets loaded packed)', { skip }, async () => {
+  // After each reload Amber holds its small hashtable sets packed (types/packed.ts) until a
+  // command touches them, so each kind of command meets sets in that state.
+  await reset({ 'set-max-intset-entries': '512' });
+  await protocol(2);
+  await run(6, 1500, 20);
+  await reset({ 'set-max-intset-entries': '4' });
+  await run(7, 800, 15);
 });
 
 test('random set command sequences agree with Redis at set-max-intset-entries 4 and 0', { skip }, async () => {

@@ -13,7 +13,8 @@
  *   Redis keeps them), nodes beyond `list-compress-depth` stored as the LZF blob
  *   quicklist compression would keep; a one-node list still packed since it was loaded
  *   as the node's bytes as read;
- * - hashes: HASH_LISTPACK (insertion order) or HASH; sets: SET_INTSET or SET; sorted
+ * - hashes: HASH_LISTPACK (insertion order) or HASH; sets: SET_INTSET or SET (a set still
+ *   packed since it was loaded: its members in their order); sorted
  *   sets: ZSET_LISTPACK or ZSET_2 (binary scores, highest first), by `encoding()`; a hash
  *   or sorted set still packed since it was loaded (types/packed.ts) as the bytes it was
  *   read from;
@@ -52,7 +53,7 @@ import {
   RDB_TYPE_ZSET_LISTPACK,
 } from './constants.js';
 import { encodeIntset, encodeSortedIntset } from './intset.js';
-import { ListpackBuilder, SHORT_WRITE, type Latin1Buffer } from './listpack.js';
+import { decodeListpack, ListpackBuilder, SHORT_WRITE, type Latin1Buffer } from './listpack.js';
 import { lzfCompress } from './lzf.js';
 
 /**
@@ -362,6 +363,16 @@ function writeHash(out: RdbOutput, h: RHash, compress: boolean, key: string | un
 }
 
 function writeSet(out: RdbOutput, s: RSet, compress: boolean, key: string | undefined): void {
+  const packed = s.packedListpack();
+  if (packed !== null) {
+    // Loaded packed and not used since: its members, in their order, as a plain SET (Redis
+    // 7.0 has no set listpack); each member's string is made here and dropped.
+    head(out, RDB_TYPE_SET, key, compress);
+    const members = decodeListpack(Buffer.from(packed, 'latin1'));
+    out.len(members.length);
+    for (let i = 0; i < members.length; i++) out.string(members[i]!, compress);
+    return;
+  }
   if (s.encoding() === 'intset') {
     const ints = s.sortedInts();
     const blob = ints !== null ? encodeSortedIntset(ints) : encodeIntset(s.values());

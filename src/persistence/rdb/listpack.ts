@@ -167,6 +167,31 @@ export class ListpackBuilder {
     this.count++;
   }
 
+  /**
+   * Appends the bytes b[p, p+n) as a string entry, as they are: the caller has ruled out
+   * that they read as an integer (lpStringToInt), which `append` would store as one.
+   */
+  appendBytes(b: Uint8Array, p: number, n: number): void {
+    const size = strEntrySize(n);
+    this.ensure(size + 5);
+    const out = this.buf;
+    let q = this.pos;
+    if (n < 64) {
+      out[q++] = 0x80 | n;
+    } else if (n < 4096) {
+      out[q++] = 0xe0 | (n >>> 8);
+      out[q++] = n & 0xff;
+    } else {
+      out[q++] = 0xf0;
+      out.writeUInt32LE(n, q);
+      q += 4;
+    }
+    for (let i = 0; i < n; i++) out[q + i] = b[p + i]!;
+    this.pos = q + n;
+    this.backlen(size);
+    this.count++;
+  }
+
   /** Appends an integer element (lpAppendInteger). */
   appendInt(v: number | bigint): void {
     const size = intEntrySize(v);
@@ -224,6 +249,16 @@ export class ListpackBuilder {
     b.writeUInt16LE(this.count >= LP_NUMELE_UNKNOWN ? LP_NUMELE_UNKNOWN : this.count, 4);
     b[this.pos] = LP_EOF;
     return b.subarray(0, total);
+  }
+
+  /** The finished listpack as a latin1 string (a packed value's form, types/packed.ts), made without a view. */
+  finishLatin1(): string {
+    const total = this.pos + 1;
+    const b = this.buf;
+    b.writeUInt32LE(total, 0);
+    b.writeUInt16LE(this.count >= LP_NUMELE_UNKNOWN ? LP_NUMELE_UNKNOWN : this.count, 4);
+    b[this.pos] = LP_EOF;
+    return (b as unknown as Latin1Buffer).latin1Slice(0, total);
   }
 
   /** The finished listpack (a copy; the builder can be discarded). */

@@ -100,7 +100,7 @@ import {
 } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { decodeIntsetValues } from './intset.js';
-import { decodeListpack, ListpackReader, PRESIZE_MAX } from './listpack.js';
+import { decodeListpack, ListpackBuilder, ListpackReader, lpStringToInt, PRESIZE_MAX } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
@@ -131,6 +131,8 @@ export interface RdbReadOptions {
   verifyChecksum?: boolean;
   /** The number of databases: a SELECTDB beyond it is an error. */
   databases?: number;
+  /** Bytes read from a file per refill (1 MB; tests use a few bytes so that values straddle refills). */
+  chunkBytes?: number;
 }
 
 export interface RdbReadResult {
@@ -176,6 +178,7 @@ class Input {
     source: Buffer | null,
     private readonly fd: number,
     position: number,
+    private readonly chunk = CHUNK,
   ) {
     if (source !== null) {
       this.buf = source;
@@ -212,7 +215,7 @@ class Input {
   private refill(n: number): void {
     if (this.crc !== null) this.crc.update(this.buf, this.crcFrom, this.pos);
     const keep = this.end - this.pos;
-    const size = Math.max(CHUNK, n);
+    const size = Math.max(this.chunk, n);
     let nb = this.buf;
     if (nb.length < size || nb.length > 4 * size) nb = Buffer.allocUnsafe(size);
     if (keep > 0) this.buf.copy(nb, 0, this.pos, this.end);
@@ -363,11 +366,26 @@ class Input {
   blobLen = 0;
 
   /**
+   * blob() for a string that may be integer-encoded: such a string's value is returned (no
+   * bytes are made for it); otherwise null, and the bytes are where blob() leaves them.
+   */
+  blobOrInt(): number | null {
+    const n = this.len();
+    if (this.isEncoded && (n === RDB_ENC_INT8 || n === RDB_ENC_INT16 || n === RDB_ENC_INT32)) return this.intEncoded(n);
+    this.blobOf(n);
+    return null;
+  }
+
+  /**
    * Reads an RDB string (a listpack, intset, ... ) to be decoded on the spot, without a view
    * or copy when it is stored raw: the bytes stay valid until the next read.
    */
   blob(): void {
-    const n = this.len();
+    this.blobOf(this.len());
+  }
+
+  /** blob() once the string's length (or encoding, with isEncoded) `n` has been read. */
+  private blobOf(n: number): void {
     if (!this.isEncoded) {
       if (n > this.remaining) this.fail('Unexpected EOF reading RDB file');
       this.need(n);
@@ -605,31 +623,47 @@ let packFill = 0;
  * decimal digits); false when it does not fit or is an integer beyond ±2^53.
  */
 function packEntry(r: ListpackReader, b: Buffer, k: number): boolean {
+  if (r.isInt) return typeof r.int === 'number' && scratchInt(k, r.int);
+  return scratchBytes(k, b, r.strStart, r.strEnd - r.strStart);
+}
+
+/** Copies b[p, p+n) into packScratch as entry k; false when it does not fit. */
+function scratchBytes(k: number, b: Buffer, p: number, n: number): boolean {
   const at = packFill;
-  if (!r.isInt) {
-    const n = r.strEnd - r.strStart;
-    if (at + n > packScratch.length) return false;
-    // Byte by byte: entries are short, and Buffer#copy costs a call into C++ each.
-    const from = r.strStart;
-    for (let i = 0; i < n; i++) packScratch[at + i] = b[from + i]!;
-    packFill = at + n;
-  } else {
-    let v = r.int;
-    if (typeof v !== 'number') return false;
-    if (at + 17 > packScratch.length) return false;
-    let p = at;
-    if (v < 0) {
-      packScratch[p++] = 45;
-      v = -v;
+  if (at + n > packScratch.length) return false;
+  // Byte by byte: entries are short, and Buffer#copy costs a call into C++ each.
+  for (let i = 0; i < n; i++) packScratch[at + i] = b[p + i]!;
+  packFill = at + n;
+  packAt[k] = at;
+  packLen[k] = n;
+  return true;
+}
+
+/** Writes the decimal digits of v (a safe integer) into packScratch as entry k; false when they do not fit. */
+function scratchInt(k: number, v: number): boolean {
+  const at = packFill;
+  if (at + 17 > packScratch.length) return false;
+  let p = at;
+  if (v < 0) {
+    packScratch[p++] = 45;
+    v = -v;
+  }
+  let digits = 1;
+  if (v < 0x80000000) {
+    // Within 32 bits (every integer-encoded RDB string): integer division.
+    for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+    for (let i = digits - 1; i >= 0; i--) {
+      packScratch[p + i] = 48 + (v % 10);
+      v = (v / 10) | 0;
     }
-    let digits = 1;
+  } else {
     for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
     for (let i = digits - 1; i >= 0; i--) {
       packScratch[p + i] = 48 + (v % 10);
       v = Math.floor(v / 10);
     }
-    packFill = p + digits;
   }
+  packFill = p + digits;
   packAt[k] = at;
   packLen[k] = packFill - at;
   return true;
@@ -752,6 +786,65 @@ function listWalk(r: ListpackReader): boolean {
   return true;
 }
 
+/** The builder a small set's members are packed in (reset per set). */
+const setScratch = new ListpackBuilder(1024);
+
+/** Whether b[p, p+n) looks like an integer (an optional '-' and digits), so lpStringToInt must decide. */
+function intLike(b: Buffer, p: number, n: number): boolean {
+  if (n === 0 || n > 20) return false;
+  let i = b[p] === 45 ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = b[p + i]!;
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * A plain SET record of n ≤ PACK_MAX_PAIRS members, its count already read. The members are
+ * gathered into a listpack (integers as listpack integers, as Redis 7.2's set listpacks hold
+ * them) without making a string per member, and their bytes into packScratch. A set Redis's
+ * loader makes an intset (every member an integer, at most set-max-intset-entries of them)
+ * is decoded from the listpack; any other set is kept packed. Either way a member twice is
+ * the decoding path's error.
+ */
+function smallSet(input: Input, n: number): RSet {
+  const lp = setScratch;
+  lp.reset();
+  packFill = 0;
+  let ints = 0;
+  let checkable = true;
+  for (let k = 0; k < n; k++) {
+    const v = input.blobOrInt();
+    if (v !== null) {
+      lp.appendInt(v);
+      ints++;
+      checkable = checkable && scratchInt(k, v);
+      continue;
+    }
+    const b = input.blobBuf;
+    const p = input.blobStart;
+    const len = input.blobLen;
+    const int = intLike(b, p, len) ? lpStringToInt(latin1String(b, p, len)) : null;
+    if (int !== null) {
+      lp.appendInt(int);
+      ints++;
+    } else {
+      lp.appendBytes(b, p, len);
+    }
+    checkable = checkable && scratchBytes(k, b, p, len);
+  }
+  if (ints === n || !checkable) {
+    // An intset by Redis's rules (or too long to check here): decoded.
+    const s = RSet.fromMembers(decodeListpack(lp.view()), true);
+    if (s === null) input.fail('Duplicate set members detected');
+    return s;
+  }
+  if (packRepeats(n)) input.fail('Duplicate set members detected');
+  return RSet.fromPacked(lp.finishLatin1());
+}
+
 /** The blob just read, as the latin1 string a packed value keeps. */
 function blobString(input: Input): string {
   return (input.blobBuf as Latin1Buffer).latin1Slice(input.blobStart, input.blobStart + input.blobLen);
@@ -858,6 +951,7 @@ function loadObject(input: Input, type: number, key: string): Value {
     case RDB_TYPE_SET: {
       const n = input.count();
       if (n === 0) throw new EmptyKey();
+      if (n <= PACK_MAX_PAIRS) return smallSet(input, n);
       const members = arrayFor<string>(n);
       for (let i = 0; i < n; i++) members[i] = input.string(valueString);
       const s = RSet.fromMembers(members, true);
@@ -1058,7 +1152,7 @@ export function readRdb(source: RdbSource, handlers: RdbHandlers, options: RdbRe
       closeSync(fd);
     }
   }
-  const input = Buffer.isBuffer(source) ? new Input(source, -1, 0) : new Input(null, source.fd, source.position ?? 0);
+  const input = Buffer.isBuffer(source) ? new Input(source, -1, 0) : new Input(null, source.fd, source.position ?? 0, options.chunkBytes);
   return readStream(input, handlers, options);
 }
 

@@ -199,6 +199,7 @@ export function orderedValue(kind: 'set' | 'hash', items: string[], enc: string)
       values: () => items[Symbol.iterator](),
       sortedInts: () => null,
       tableItems: () => items,
+      packedListpack: () => null,
     } as unknown as RSet;
   }
   const pairs: [string, string][] = [];

@@ -12,6 +12,7 @@ import { encodeListpack } from '../../../src/persistence/rdb/listpack.js';
 import { decodeValue } from '../../../src/persistence/rdb/reader.js';
 import { RHash } from '../../../src/types/hash.js';
 import { RList } from '../../../src/types/list.js';
+import { RSet } from '../../../src/types/set.js';
 import { RZSet } from '../../../src/types/zset.js';
 import { rng } from './rdb-helpers.js';
 
@@ -45,7 +46,7 @@ function rawListpack(entries: (string | number)[]): Buffer {
   return out;
 }
 
-function isPacked(v: RHash | RZSet | RList): boolean {
+function isPacked(v: RHash | RZSet | RList | RSet): boolean {
   return v.packedListpack() !== null;
 }
 
@@ -236,4 +237,66 @@ test('lists the packing checks do not accept load or fail as before', () => {
   const bad = encodeListpack(['a', 'b']);
   bad[bad.length - 2] = 9;
   assert.throws(() => decodeValue(list([[2, bad]])), /Listpack integrity check failed: listpack entry backlen/);
+});
+
+/** A plain SET record (type 2) of these members, written as Redis writes strings. */
+function setRecord(members: string[], compress: boolean): Buffer {
+  const o = new RdbOutput();
+  o.byte(2);
+  o.len(members.length);
+  for (const m of members) o.string(m, compress);
+  return o.take();
+}
+
+test('small hashtable sets load packed, read as decoded ones and save back byte for byte', () => {
+  const rand = rng(15);
+  for (let round = 0; round < 300; round++) {
+    const n = 1 + (round % 34);
+    const allInts = round % 5 === 0;
+    const members = new Set<string>();
+    while (members.size < n) {
+      const x = rand();
+      if (allInts || x < 0.4) members.add(String(Math.floor(rand() * 2e9) - 1e9));
+      else if (x < 0.5) members.add('long member to be compressed ' + 'z'.repeat(30) + members.size);
+      else members.add(FIELDS[Math.floor(rand() * FIELDS.length)]! + members.size);
+    }
+    const list = [...members];
+    const compress = round % 2 === 0;
+    const bytes = setRecord(list, compress);
+    const loaded = decodeValue(bytes) as RSet;
+    const intset = list.every((m) => /^(0|-?[1-9][0-9]*)$/.test(m));
+    assert.equal(loaded.encoding(), intset ? 'intset' : 'hashtable');
+    assert.equal(isPacked(loaded), !intset && n <= 32, `size ${n}`);
+    assert.equal(loaded.size, n);
+    // The bytes a decoded set of the same members would save.
+    const decoded = RSet.fromMembers(list.slice())!;
+    const expected = encodeValue(decoded, compress);
+    assert.ok(encodeValue(loaded, compress).equals(expected));
+    const copy = loaded.clone();
+    assert.equal(loaded.has(list[0]!), true);
+    assert.equal(isPacked(loaded), false);
+    assert.deepEqual(loaded.toArray(), decoded.toArray(), 'the file order (hashtable) or ascending (intset)');
+    assert.ok(encodeValue(loaded, compress).equals(expected));
+    assert.equal(copy.remove(list[0]!), true);
+    assert.equal(copy.size, n - 1);
+    assert.equal(loaded.size, n);
+  }
+});
+
+test('small sets with a member twice fail as before, however the member is written', () => {
+  // "5" as a raw string and 5 as an RDB integer: the same member.
+  const o = new RdbOutput();
+  o.byte(2);
+  o.len(3);
+  o.string('x', false);
+  o.string('5', false); // written integer-encoded
+  o.byte(1);
+  o.byte(0x35); // a raw one-byte string "5"
+  assert.throws(() => decodeValue(o.take()), /Duplicate set members detected/);
+  assert.throws(() => decodeValue(setRecord(['a', 'b', 'a'], false)), /Duplicate set members detected/);
+  assert.throws(() => decodeValue(setRecord(['1', '2', '1'], false)), /Duplicate set members detected/);
+  // Not canonical integers are other members: "05" and "5", "-0" and "0".
+  const s = decodeValue(setRecord(['05', '5', '-0', '0'], false)) as RSet;
+  assert.equal(s.encoding(), 'hashtable');
+  assert.deepEqual(s.toArray(), ['05', '5', '-0', '0']);
 });

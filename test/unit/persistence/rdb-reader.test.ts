@@ -14,6 +14,10 @@ import { encodeZipmap } from '../../../src/persistence/rdb/zipmap.js';
 import { encodeIntset } from '../../../src/persistence/rdb/intset.js';
 import type { Value } from '../../../src/store/values.js';
 import { fixture, readAll, repr, rng } from './rdb-helpers.js';
+import { RHash } from '../../../src/types/hash.js';
+import { RList } from '../../../src/types/list.js';
+import { RSet } from '../../../src/types/set.js';
+import { RZSet } from '../../../src/types/zset.js';
 
 /** Builds an RDB file of `version` around a body written with RdbOutput (EOF and CRC added). */
 function rdbFile(version: number, body: (o: RdbOutput) => void, crc = true): Buffer {
@@ -137,6 +141,44 @@ test('reads from a path, and from an fd at an offset (an AOF preamble), reportin
       assert.equal(r.keys, 34);
     } finally {
       closeSync(fd);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('values that straddle file refills read as from a whole buffer (refills of 1, 7 and 64 bytes)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amber-rdb-'));
+  try {
+    // Redis's files, and one of Amber's with small values of every kind (sets of integers,
+    // strings and both, compressed members, hashes, sorted sets, lists: the packed paths).
+    const chunks: Buffer[] = [];
+    const w = new RdbWriter({ write: (b) => chunks.push(b) }, { compression: true, checksum: true });
+    w.header();
+    w.selectDb(0, 0, 0);
+    const r = rng(8);
+    for (let i = 0; i < 400; i++) {
+      const items = Array.from({ length: 1 + (i % 7) }, (_, j) => (r() < 0.5 ? String(j * 1000 + i - 200) : `m${j}-${'x'.repeat(i % 40)}`));
+      const set = RSet.fromMembers([...new Set(items)])!;
+      const hash = new RHash();
+      const zset = new RZSet();
+      const list = new RList();
+      items.forEach((m, j) => (hash.set(m, String(j)), zset.add(m, j / 4), list.pushTail(m)));
+      w.entry(`s${i}`, set);
+      w.entry(`h${i}`, hash);
+      w.entry(`z${i}`, zset);
+      w.entry(`l${i}`, list);
+    }
+    w.end();
+    const files: [string, Buffer][] = [['all-types.rdb', fixture('all-types.rdb')], ['compressed-list.rdb', fixture('compressed-list.rdb')], ['small-values.rdb', Buffer.concat(chunks)]];
+    for (const [name, file] of files) {
+      const path = join(dir, name);
+      writeFileSync(path, file);
+      const whole = readAll(file).entries.map((e) => `${e.db} ${e.key} ${repr(e.value)} ${e.expireMs ?? ''}`);
+      for (const chunkBytes of [1, 7, 64]) {
+        const streamed = readAll(path, { chunkBytes }).entries.map((e) => `${e.db} ${e.key} ${repr(e.value)} ${e.expireMs ?? ''}`);
+        assert.deepEqual(streamed, whole, `${name} in refills of ${chunkBytes} bytes`);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
