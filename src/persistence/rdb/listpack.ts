@@ -144,19 +144,8 @@ export class ListpackBuilder {
     }
     const len = s.length;
     const size = strEntrySize(len);
-    this.ensure(size + 5);
+    const p = this.strHeader(len, size);
     const b = this.buf;
-    let p = this.pos;
-    if (len < 64) {
-      b[p++] = 0x80 | len;
-    } else if (len < 4096) {
-      b[p++] = 0xe0 | (len >>> 8);
-      b[p++] = len & 0xff;
-    } else {
-      b[p++] = 0xf0;
-      b.writeUInt32LE(len, p);
-      p += 4;
-    }
     if (len < SHORT_WRITE) {
       for (let i = 0; i < len; i++) b[p + i] = s.charCodeAt(i);
     } else {
@@ -173,23 +162,30 @@ export class ListpackBuilder {
    */
   appendBytes(b: Uint8Array, p: number, n: number): void {
     const size = strEntrySize(n);
-    this.ensure(size + 5);
+    const q = this.strHeader(n, size);
     const out = this.buf;
-    let q = this.pos;
-    if (n < 64) {
-      out[q++] = 0x80 | n;
-    } else if (n < 4096) {
-      out[q++] = 0xe0 | (n >>> 8);
-      out[q++] = n & 0xff;
-    } else {
-      out[q++] = 0xf0;
-      out.writeUInt32LE(n, q);
-      q += 4;
-    }
     for (let i = 0; i < n; i++) out[q + i] = b[p + i]!;
     this.pos = q + n;
     this.backlen(size);
     this.count++;
+  }
+
+  /** Makes room for a string entry of `size` bytes and writes its header; returns where its data goes. */
+  private strHeader(len: number, size: number): number {
+    this.ensure(size + 5);
+    const b = this.buf;
+    let p = this.pos;
+    if (len < 64) {
+      b[p++] = 0x80 | len;
+    } else if (len < 4096) {
+      b[p++] = 0xe0 | (len >>> 8);
+      b[p++] = len & 0xff;
+    } else {
+      b[p++] = 0xf0;
+      b.writeUInt32LE(len, p);
+      p += 4;
+    }
+    return p;
   }
 
   /** Appends an integer element (lpAppendInteger). */
@@ -243,32 +239,29 @@ export class ListpackBuilder {
    * is appended to or reset.
    */
   view(): Buffer {
-    const total = this.pos + 1;
-    const b = this.buf;
-    b.writeUInt32LE(total, 0);
-    b.writeUInt16LE(this.count >= LP_NUMELE_UNKNOWN ? LP_NUMELE_UNKNOWN : this.count, 4);
-    b[this.pos] = LP_EOF;
-    return b.subarray(0, total);
+    return this.buf.subarray(0, this.seal());
   }
 
   /** The finished listpack as a latin1 string (a packed value's form, types/packed.ts), made without a view. */
   finishLatin1(): string {
+    return (this.buf as unknown as Latin1Buffer).latin1Slice(0, this.seal());
+  }
+
+  /** Writes the header and the terminator into the builder's buffer; returns lpBytes. */
+  private seal(): number {
     const total = this.pos + 1;
     const b = this.buf;
     b.writeUInt32LE(total, 0);
     b.writeUInt16LE(this.count >= LP_NUMELE_UNKNOWN ? LP_NUMELE_UNKNOWN : this.count, 4);
     b[this.pos] = LP_EOF;
-    return (b as unknown as Latin1Buffer).latin1Slice(0, total);
+    return total;
   }
 
   /** The finished listpack (a copy; the builder can be discarded). */
   finish(): Buffer {
-    const total = this.pos + 1;
+    const total = this.seal();
     const out = Buffer.allocUnsafe(total);
-    this.buf.copy(out, 0, 0, this.pos);
-    out.writeUInt32LE(total, 0);
-    out.writeUInt16LE(this.count >= LP_NUMELE_UNKNOWN ? LP_NUMELE_UNKNOWN : this.count, 4);
-    out[this.pos] = LP_EOF;
+    this.buf.copy(out, 0, 0, total);
     return out;
   }
 }
