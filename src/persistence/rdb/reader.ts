@@ -602,15 +602,15 @@ function zsetFromListpack(input: Input, what: string): RZSet {
 }
 
 /**
- * Packed loading (types/packed.ts): a listpack hash or sorted set of at most this many pairs,
- * and a list of one listpack node, is kept as its bytes when it passes the checks below,
- * which read the listpack without making a string or an array. Anything else (larger, or a
- * case the checks leave to the decoding path, which then also reports a defect precisely)
- * is decoded as before.
+ * Packed loading (types/packed.ts): a listpack hash or sorted set of at most this many pairs
+ * (Redis's default listpack limits for both), a small plain set, and a list of one listpack
+ * node, is kept as its bytes when it passes the checks below, which read the listpack without
+ * making a string or an array. Anything else (larger, or a case the checks leave to the
+ * decoding path, which then also reports a defect precisely) is decoded as before.
  */
-const PACK_MAX_PAIRS = 32;
+const PACK_MAX_PAIRS = 128;
 /** The entries' bytes during a check (integers in decimal): where each starts, and its length. */
-const packScratch = Buffer.allocUnsafe(4096);
+const packScratch = Buffer.allocUnsafe(16 * 1024);
 const packAt = new Int32Array(PACK_MAX_PAIRS);
 const packLen = new Int32Array(PACK_MAX_PAIRS);
 /** The scores during a check. */
@@ -683,10 +683,38 @@ function packCompare(a: number, b: number): number {
   return la === lb ? 0 : la < lb ? -1 : 1;
 }
 
+/** Up to this many entries the repeat check compares them pair by pair. */
+const PAIRWISE_MAX = 12;
+/** The repeat check's table beyond that: entry index + 1 by hash, open addressing (4x the entries). */
+const repeatSlots = new Int32Array(4 * PACK_MAX_PAIRS);
+
 /** Whether two of the first n entries of packScratch are equal. */
 function packRepeats(n: number): boolean {
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) if (packLen[i] === packLen[j] && packCompare(i, j) === 0) return true;
+  if (n <= PAIRWISE_MAX) {
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < i; j++) if (packLen[i] === packLen[j] && packCompare(i, j) === 0) return true;
+    }
+    return false;
+  }
+  let size = 16;
+  while (size < 4 * n) size *= 2;
+  const mask = size - 1;
+  repeatSlots.fill(0, 0, size);
+  for (let i = 0; i < n; i++) {
+    const at = packAt[i]!;
+    const len = packLen[i]!;
+    let h = len;
+    for (let k = 0; k < len; k++) h = Math.imul(h ^ packScratch[at + k]!, 0x01000193);
+    let slot = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const j = repeatSlots[slot]! - 1;
+      if (j < 0) {
+        repeatSlots[slot] = i + 1;
+        break;
+      }
+      if (packLen[j] === len && packCompare(i, j) === 0) return true;
+      slot = (slot + 1) & mask;
+    }
   }
   return false;
 }

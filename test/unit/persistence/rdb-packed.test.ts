@@ -75,13 +75,13 @@ function randomZset(rand: () => number, size: number): RZSet {
 test('small listpack hashes load packed, read as decoded ones and save back byte for byte', () => {
   const rand = rng(11);
   for (let round = 0; round < 300; round++) {
-    const pairs = 1 + (round % 34);
+    const pairs = 1 + ((round * 7) % 134);
     const h = randomHash(rand, pairs);
-    assert.equal(h.encoding(), 'listpack');
+    assert.equal(h.encoding(), pairs <= 128 ? 'listpack' : 'hashtable');
     const bytes = encodeValue(h, round % 2 === 0);
     const loaded = decodeValue(bytes) as RHash;
-    assert.equal(isPacked(loaded), pairs <= 32, `pairs ${pairs}`);
-    assert.equal(loaded.encoding(), 'listpack');
+    assert.equal(isPacked(loaded), pairs <= 128, `pairs ${pairs}`);
+    assert.equal(loaded.encoding(), h.encoding());
     assert.equal(loaded.size, h.size);
     // Untouched: the bytes as read (compressed or not as the payload was).
     assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
@@ -102,13 +102,13 @@ test('small listpack hashes load packed, read as decoded ones and save back byte
 test('small listpack sorted sets load packed, read as decoded ones and save back byte for byte', () => {
   const rand = rng(12);
   for (let round = 0; round < 300; round++) {
-    const size = 1 + (round % 34);
+    const size = 1 + ((round * 7) % 134);
     const z = randomZset(rand, size);
-    assert.equal(z.encoding(), 'listpack');
+    assert.equal(z.encoding(), size <= 128 ? 'listpack' : 'skiplist');
     const bytes = encodeValue(z, round % 2 === 0);
     const loaded = decodeValue(bytes) as RZSet;
-    assert.equal(isPacked(loaded), size <= 32, `size ${size}`);
-    assert.equal(loaded.encoding(), 'listpack');
+    assert.equal(isPacked(loaded), size <= 128, `size ${size}`);
+    assert.equal(loaded.encoding(), z.encoding());
     assert.equal(loaded.size, z.size);
     assert.ok(encodeValue(loaded, round % 2 === 0).equals(bytes));
     const copy = loaded.clone();
@@ -180,12 +180,21 @@ test('listpacks the packing checks do not accept load or fail as before', () => 
   const big = decodeValue(payload(HASH_LISTPACK, encodeListpack(['9223372036854775807', 'v']))) as RHash;
   assert.equal(isPacked(big), false);
   assert.equal(big.get('9223372036854775807'), 'v');
-  // More pairs than the check takes: decoded.
+  // More pairs than the check takes (and than hash-max-listpack-entries): decoded.
   const many: string[] = [];
-  for (let i = 0; i < 33; i++) many.push('f' + i, 'v');
+  for (let i = 0; i < 129; i++) many.push('f' + i, 'v');
   const wide = decodeValue(payload(HASH_LISTPACK, encodeListpack(many))) as RHash;
   assert.equal(isPacked(wide), false);
-  assert.equal(wide.size, 33);
+  assert.equal(wide.size, 129);
+  // A repeat among many entries is found by the hashed check too.
+  const repeat = many.slice(0, 100 * 2);
+  repeat.push('f57', 'again');
+  assert.throws(() => decodeValue(payload(HASH_LISTPACK, encodeListpack(repeat))), /duplicate fields/);
+  const members: string[] = [];
+  for (let i = 0; i < 60; i++) members.push('m' + i, String(i));
+  members.push('m3', '100');
+  assert.throws(() => decodeValue(payload(ZSET_LISTPACK, encodeListpack(members))), /duplicate members/);
+  assert.throws(() => decodeValue(setRecord([...Array.from({ length: 50 }, (_, i) => 'x' + i), 'x17'], false)), /Duplicate set members detected/);
 });
 
 test('one-node lists load packed, read as decoded ones and save back byte for byte', () => {
@@ -251,7 +260,7 @@ function setRecord(members: string[], compress: boolean): Buffer {
 test('small hashtable sets load packed, read as decoded ones and save back byte for byte', () => {
   const rand = rng(15);
   for (let round = 0; round < 300; round++) {
-    const n = 1 + (round % 34);
+    const n = 1 + ((round * 7) % 134);
     const allInts = round % 5 === 0;
     const members = new Set<string>();
     while (members.size < n) {
@@ -266,7 +275,7 @@ test('small hashtable sets load packed, read as decoded ones and save back byte 
     const loaded = decodeValue(bytes) as RSet;
     const intset = list.every((m) => /^(0|-?[1-9][0-9]*)$/.test(m));
     assert.equal(loaded.encoding(), intset ? 'intset' : 'hashtable');
-    assert.equal(isPacked(loaded), !intset && n <= 32, `size ${n}`);
+    assert.equal(isPacked(loaded), !intset && n <= 128, `size ${n}`);
     assert.equal(loaded.size, n);
     // The bytes a decoded set of the same members would save.
     const decoded = RSet.fromMembers(list.slice())!;
