@@ -1,6 +1,7 @@
 /**
- * Packed listpacks: a small hash or sorted set loaded from an RDB file keeps the listpack
- * bytes it was read from, as one latin1 string, until a command first touches it.
+ * Packed listpacks: a small hash, sorted set or one-node list loaded from an RDB file keeps
+ * the listpack bytes it was read from, and a small hashtable set a listpack made of its
+ * members, as one latin1 string, until a command first touches it.
  *
  * Most keys of a large dataset are not touched soon after a restart, and a small collection
  * decoded into arrays and strings costs several heap objects, each of which the young
