@@ -26,7 +26,7 @@
  */
 
 import { limits } from './limits.js';
-import { listpackDecoder, packedCount } from './packed.js';
+import { packedDecoder, packedCount } from './packed.js';
 import { DenseTable, EXACT_GROWTH, intern } from './set.js';
 
 /**
@@ -259,7 +259,7 @@ export class RHash {
 
   /** Decodes the packed listpack into lp (fields interned, as set() does). */
   private unpack(): void {
-    const flat = listpackDecoder().strings(this.packed!);
+    const flat = packedDecoder().strings(this.packed!);
     for (let i = 0; i < flat.length; i += 2) flat[i] = intern(flat[i]!);
     this.lp = flat;
     this.packed = null;

@@ -33,7 +33,7 @@
  */
 
 import { limits } from './limits.js';
-import { listpackDecoder, packedCount } from './packed.js';
+import { packedDecoder, packedCount } from './packed.js';
 
 /** Byte limits of negative fill levels -1..-5 (Redis optimization_level). */
 const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
@@ -862,7 +862,7 @@ export class RList {
 
   /** Decodes the packed node into the list's one node. */
   private unpack(): void {
-    const values = listpackDecoder().strings(this.packed!);
+    const values = packedDecoder().strings(this.packed!);
     this.packed = null;
     this.count = 0;
     this.adoptNode(values);

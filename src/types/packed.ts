@@ -1,7 +1,7 @@
 /**
- * Packed listpacks: a small hash, sorted set or one-node list loaded from an RDB file keeps
- * the listpack bytes it was read from, and a small hashtable set a listpack made of its
- * members, as one latin1 string, until a command first touches it.
+ * Packed values: a small hash, sorted set or one-node list loaded from an RDB file keeps the
+ * listpack bytes it was read from, an intset the intset's bytes, and a small hashtable set a
+ * listpack made of its members, as one latin1 string, until a command first touches it.
  *
  * Most keys of a large dataset are not touched soon after a restart, and a small collection
  * decoded into arrays and strings costs several heap objects, each of which the young
@@ -15,22 +15,24 @@
  * use to unpack. Imports nothing.
  */
 
-/** Decodes a listpack the RDB reader validated and packed. */
-export interface ListpackDecoder {
-  /** Its elements in order, integers in their decimal form. */
+/** Decodes what the RDB reader validated and packed. */
+export interface PackedDecoder {
+  /** A listpack's elements in order, integers in their decimal form. */
   strings(packed: string): string[];
   /** A sorted set's listpack (member, score, ...): the members and their scores. */
   pairs(packed: string): [members: string[], scores: number[]];
+  /** An intset's members, ascending: numbers, bigints beyond ±(2^53-1). */
+  ints(packed: string): (number | bigint)[];
 }
 
-let decoder: ListpackDecoder | null = null;
+let decoder: PackedDecoder | null = null;
 
 /** Installed by the RDB reader when it is loaded (before any value can be packed). */
-export function installListpackDecoder(d: ListpackDecoder): void {
+export function installPackedDecoder(d: PackedDecoder): void {
   decoder = d;
 }
 
-export function listpackDecoder(): ListpackDecoder {
+export function packedDecoder(): PackedDecoder {
   if (decoder === null) throw new Error('packed listpack without a decoder');
   return decoder;
 }
@@ -38,4 +40,9 @@ export function listpackDecoder(): ListpackDecoder {
 /** The element count in a packed listpack's header (the reader packs only known counts). */
 export function packedCount(packed: string): number {
   return packed.charCodeAt(4) | (packed.charCodeAt(5) << 8);
+}
+
+/** The member count in a packed intset's header (a 32-bit length after the 32-bit width). */
+export function packedIntsetCount(packed: string): number {
+  return (packed.charCodeAt(4) | (packed.charCodeAt(5) << 8) | (packed.charCodeAt(6) << 16) | (packed.charCodeAt(7) << 24)) >>> 0;
 }

@@ -14,14 +14,16 @@
  * position pairs) maps each key to its position once the table outgrows a linear search;
  * small tables carry no index at all.
  *
- * A small hashtable set loaded from an RDB file may still be packed (types/packed.ts): its
- * members as a listpack, in the file's order, decoded by the first method that needs them.
- * `size` and `encoding()` read it as it is, and `packedListpack()` hands it to the RDB writer.
+ * A set loaded from an RDB file may still be packed (types/packed.ts): an intset as the
+ * intset's bytes (`ints` is then PACKED_INTSET), a small hashtable set as a listpack of its
+ * members in the file's order (`ints` null), decoded by the first method that needs them.
+ * `size` and `encoding()` read it as it is, and `packedListpack()` / `packedIntset()` hand it
+ * to the RDB writer.
  *
  * Persistence relies on exactly this surface; keep these members and their meaning:
  *   kind, size, encoding(), add(member), has(member), values(), clone(), and for the RDB
- *   codec's bulk paths sortedInts(), tableItems(), packedListpack(), RSet.fromMembers,
- *   RSet.fromSortedInts, RSet.fromPacked.
+ *   codec's bulk paths sortedInts(), tableItems(), packedListpack(), packedIntset(),
+ *   RSet.fromMembers, RSet.fromSortedInts, RSet.fromPacked, RSet.fromPackedIntset.
  *
  * Pure data structure: no client, no reply. Imports types/ and util/ only.
  */
@@ -29,7 +31,7 @@
 import { limits } from './limits.js';
 import { string2int, string2ll } from '../util/number.js';
 import { hashKey } from './dict.js';
-import { listpackDecoder, packedCount } from './packed.js';
+import { packedDecoder, packedCount, packedIntsetCount } from './packed.js';
 
 /** Arrays built at a known length up to this size are allocated at once (V8 keeps larger ones sparse). */
 const PRESIZE_MAX = 16384;
@@ -340,6 +342,9 @@ function insertExact(a: IntMember[], i: number, v: IntMember): IntMember[] {
  */
 const NO_INTS: IntMember[] = [];
 
+/** `ints` of an intset still packed: it says "intset" to encoding() and is never read. */
+const PACKED_INTSET: IntMember[] = [];
+
 /** set-max-intset-entries, capped at 2^30 as Redis caps it. */
 function intsetMax(): number {
   const m = limits.setMaxIntsetEntries;
@@ -358,13 +363,13 @@ export class RSet {
   private packed: string | null = null;
 
   get size(): number {
-    if (this.packed !== null) return packedCount(this.packed);
+    if (this.packed !== null) return this.ints === PACKED_INTSET ? packedIntsetCount(this.packed) : packedCount(this.packed);
     return this.ints !== null ? this.ints.length : this.table!.size;
   }
 
   /** 'intset' while every member is an integer and within set-max-intset-entries, else 'hashtable'. */
   encoding(): 'intset' | 'hashtable' {
-    // (A packed set is a hashtable.)
+    // (A packed intset has PACKED_INTSET there, a packed hashtable set null.)
     return this.ints !== null ? 'intset' : 'hashtable';
   }
 
@@ -485,6 +490,7 @@ export class RSet {
    * hashtable. The set's own array: read-only, valid until the next change.
    */
   sortedInts(): readonly IntMember[] | null {
+    if (this.packed !== null) this.unpack();
     return this.ints;
   }
 
@@ -578,7 +584,7 @@ export class RSet {
     const s = new RSet();
     if (this.packed !== null) {
       // The bytes are immutable: both copies decode them when first used.
-      s.ints = null;
+      s.ints = this.ints;
       s.packed = this.packed;
     } else if (this.ints !== null) s.ints = this.ints.slice();
     else {
@@ -588,9 +594,26 @@ export class RSet {
     return s;
   }
 
-  /** The members of a set loaded packed and not used since (the RDB writer's shortcut), else null. */
+  /** The members of a hashtable set loaded packed and not used since (the RDB writer's shortcut), else null. */
   packedListpack(): string | null {
-    return this.packed;
+    return this.ints === null ? this.packed : null;
+  }
+
+  /** The bytes of an intset loaded packed and not used since (the RDB writer's shortcut), else null. */
+  packedIntset(): string | null {
+    return this.ints === PACKED_INTSET ? this.packed : null;
+  }
+
+  /**
+   * An intset of the members in `packed` (an intset's bytes as latin1, which the caller
+   * validated: a known width, a count that matches, at least one member, strictly ascending,
+   * and at most set-max-intset-entries of them), decoded when first used.
+   */
+  static fromPackedIntset(packed: string): RSet {
+    const s = new RSet();
+    s.ints = PACKED_INTSET;
+    s.packed = packed;
+    return s;
   }
 
   /**
@@ -605,11 +628,18 @@ export class RSet {
     return s;
   }
 
-  /** Decodes the packed members into the hashtable, in their order (members not interned, as the loader leaves them). */
+  /**
+   * Decodes the packed members: an intset into its sorted array, a hashtable set into its
+   * table in their order (members not interned, as the loader leaves them).
+   */
   private unpack(): void {
-    const members = listpackDecoder().strings(this.packed!);
+    const packed = this.packed!;
     this.packed = null;
-    this.table = DenseTable.adopt(1, members, true);
+    if (this.ints === PACKED_INTSET) {
+      this.ints = packedDecoder().ints(packed);
+      return;
+    }
+    this.table = DenseTable.adopt(1, packedDecoder().strings(packed), true);
   }
 
   /** intset → hashtable, keeping the ascending order. */

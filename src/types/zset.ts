@@ -40,7 +40,7 @@
 
 import { Dict } from './dict.js';
 import { limits } from './limits.js';
-import { listpackDecoder, packedCount } from './packed.js';
+import { packedDecoder, packedCount } from './packed.js';
 import {
   ScoreTree,
   lexGteMin,
@@ -180,7 +180,7 @@ export class RZSet {
 
   /** Decodes the packed listpack into the listpack arrays. */
   private unpack(): void {
-    const [members, scores] = listpackDecoder().pairs(this.packed!);
+    const [members, scores] = packedDecoder().pairs(this.packed!);
     // A listpack stores integral scores as integers: -0 is the integer 0.
     for (let i = 0; i < scores.length; i++) if (scores[i] === 0) scores[i] = 0;
     this.lpMembers = members;

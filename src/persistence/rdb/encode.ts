@@ -373,6 +373,14 @@ function writeSet(out: RdbOutput, s: RSet, compress: boolean, key: string | unde
     for (let i = 0; i < members.length; i++) out.string(members[i]!, compress);
     return;
   }
+  const intset = s.packedIntset();
+  if (intset !== null) {
+    // An intset loaded packed and not used since: its bytes as read (a width it once needed
+    // included, as Redis keeps it).
+    head(out, RDB_TYPE_SET_INTSET, key, compress);
+    out.string(intset, compress);
+    return;
+  }
   if (s.encoding() === 'intset') {
     const ints = s.sortedInts();
     const blob = ints !== null ? encodeSortedIntset(ints) : encodeIntset(s.values());

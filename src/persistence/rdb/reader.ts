@@ -40,7 +40,7 @@ import { RList } from '../../types/list.js';
 import { RSet } from '../../types/set.js';
 import { RZSet } from '../../types/zset.js';
 import { limits } from '../../types/limits.js';
-import { installListpackDecoder } from '../../types/packed.js';
+import { installPackedDecoder } from '../../types/packed.js';
 import { intern } from '../../types/set.js';
 import { latin1String, type Latin1Buffer } from '../../util/latin1.js';
 import {
@@ -879,7 +879,7 @@ function blobString(input: Input): string {
 }
 
 // Packed values are decoded by the same code that reads them from files.
-installListpackDecoder({
+installPackedDecoder({
   strings: (packed) => decodeListpack(Buffer.from(packed, 'latin1')),
   pairs: (packed) => {
     const items = decodeListpack(Buffer.from(packed, 'latin1'));
@@ -892,7 +892,48 @@ installListpackDecoder({
     }
     return [members, scores];
   },
+  ints: (packed) => decodeIntsetValues(Buffer.from(packed, 'latin1')),
 });
+
+/**
+ * Whether the intset blob just read can be kept packed: a known width, a count that matches
+ * its size, at least one member and at most set-max-intset-entries (more: Redis's loader
+ * converts it), strictly ascending. Read in place (64-bit members as two 32-bit halves, no
+ * bigint made). False leaves it to decodeIntsetValues, which also names a defect.
+ */
+function packableIntset(input: Input): boolean {
+  const b = input.blobBuf;
+  const p = input.blobStart;
+  const size = input.blobLen;
+  if (size < 8) return false;
+  const width = b.readUInt32LE(p);
+  const count = b.readUInt32LE(p + 4);
+  if ((width !== 2 && width !== 4 && width !== 8) || count === 0 || 8 + count * width !== size) return false;
+  const max = limits.setMaxIntsetEntries;
+  if (count > (max >= 2 ** 30 ? 2 ** 30 : max)) return false;
+  let q = p + 8;
+  if (width === 8) {
+    let hi = b.readInt32LE(q + 4);
+    let lo = b.readUInt32LE(q);
+    for (let i = 1; i < count; i++) {
+      q += 8;
+      const h = b.readInt32LE(q + 4);
+      const l = b.readUInt32LE(q);
+      if (h < hi || (h === hi && l <= lo)) return false;
+      hi = h;
+      lo = l;
+    }
+    return true;
+  }
+  let prev = width === 2 ? b.readInt16LE(q) : b.readInt32LE(q);
+  for (let i = 1; i < count; i++) {
+    q += width;
+    const v = width === 2 ? b.readInt16LE(q) : b.readInt32LE(q);
+    if (v <= prev) return false;
+    prev = v;
+  }
+  return true;
+}
 
 /** Slots of each short-string cache (a power of two). */
 const CACHE_SLOTS = 1024;
@@ -1081,6 +1122,7 @@ function loadObject(input: Input, type: number, key: string): Value {
 
     case RDB_TYPE_SET_INTSET: {
       input.blob();
+      if (packableIntset(input)) return RSet.fromPackedIntset(blobString(input));
       let values: (number | bigint)[];
       try {
         values = decodeIntsetValues(input.blobBuf, input.blobStart, input.blobLen);

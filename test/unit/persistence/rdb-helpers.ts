@@ -200,6 +200,7 @@ export function orderedValue(kind: 'set' | 'hash', items: string[], enc: string)
       sortedInts: () => null,
       tableItems: () => items,
       packedListpack: () => null,
+      packedIntset: () => null,
     } as unknown as RSet;
   }
   const pairs: [string, string][] = [];
