@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NO_REDIS, redisServerPath, startAmber, startRedis, tempDir, waitFor } from '../helpers/servers.js';
+import { NO_REDIS, redisServerPath, startAmber, startRedis, tempDir, waitFor, type TestAmber } from '../helpers/servers.js';
+import { RHash } from '../../src/types/hash.js';
 import { TestClient } from '../helpers/resp.js';
 import { parseManifest } from '../../src/persistence/aof/manifest.js';
 
@@ -72,6 +73,63 @@ test('BGREWRITEAOF writes a new BASE, retires the old files and keeps every writ
   assert.equal(await c.call('GET', 'during49'), 'v49');
   await amber.stop();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('small values in an RDB-preamble BASE load packed, take the INCR commands, and survive two more restarts and a rewrite', async () => {
+  const dir = tempDir();
+  const opts = { dir, ...AOF, 'aof-use-rdb-preamble': 'yes', 'enable-debug-command': 'yes' };
+  // The server running now, stopped in `finally` if an assertion fails on the way.
+  let amber: TestAmber | null = null;
+  const restart = async (): Promise<TestClient> => {
+    if (amber !== null) await amber.stop();
+    amber = await startAmber(opts);
+    return amber.client();
+  };
+  try {
+    let c = await restart();
+    for (let i = 0; i < 50; i++) {
+      assert.equal(await c.call('HSET', `h${i}`, 'a', String(i), 'b', 'x'), 2);
+      assert.equal(await c.call('ZADD', `z${i}`, '1', 'a', '2.5', 'b', String(i), 'c'), 3);
+      assert.equal(await c.call('RPUSH', `l${i}`, 'a', 'b', String(i)), 3);
+      assert.equal(await c.call('SADD', `s${i}`, 'x', 'y', String(i)), 3);
+      assert.equal(await c.call('SADD', `i${i}`, '1', '2', String(i + 10)), 3);
+    }
+    const before = manifest(dir);
+    assert.equal(await c.call('BGREWRITEAOF'), 'Background append only file rewriting started');
+    await waitFor(() => manifest(dir).base!.seq > before.base!.seq, 5000, 'rewrite to finish');
+
+    // The BASE holds every value as a small listpack, SET or intset record: they load packed,
+    // and the INCR file's commands change some of them.
+    c = await restart();
+    const h0 = amber!.server.store.db(0).dict.get('h0') as RHash;
+    assert.notEqual(h0.packedListpack(), null, 'h0 is packed after the load');
+    for (let i = 0; i < 50; i += 5) {
+      await c.call('HSET', `h${i}`, 'c', 'new');
+      await c.call('ZINCRBY', `z${i}`, '3', 'a');
+      await c.call('LPUSH', `l${i}`, 'first');
+      await c.call('SREM', `s${i}`, 'x');
+      await c.call('SADD', `i${i}`, '-7');
+    }
+    const digest = await c.call('DEBUG', 'DIGEST');
+
+    c = await restart();
+    assert.equal(await c.call('DEBUG', 'DIGEST'), digest, 'after replaying the INCR file');
+    assert.deepEqual(await c.call('HGETALL', 'h5'), ['a', '5', 'b', 'x', 'c', 'new']);
+    assert.deepEqual(await c.call('ZRANGE', 'z5', '0', '-1', 'WITHSCORES'), ['b', '2.5', 'a', '4', 'c', '5']);
+    assert.deepEqual(await c.call('LRANGE', 'l5', '0', '-1'), ['first', 'a', 'b', '5']);
+    assert.deepEqual(await c.call('SMEMBERS', 'i5'), ['-7', '1', '2', '15']);
+    assert.equal(await c.call('OBJECT', 'ENCODING', 'i6'), 'intset');
+    // A rewrite now writes the untouched values from their packed bytes.
+    const mid = manifest(dir);
+    assert.equal(await c.call('BGREWRITEAOF'), 'Background append only file rewriting started');
+    await waitFor(() => manifest(dir).base!.seq > mid.base!.seq, 5000, 'rewrite to finish');
+
+    c = await restart();
+    assert.equal(await c.call('DEBUG', 'DIGEST'), digest, 'after a rewrite from packed values');
+  } finally {
+    if (amber !== null) await (amber as TestAmber).stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a truncated INCR tail is trimmed with aof-load-truncated yes', async () => {
