@@ -768,13 +768,23 @@ function packable(input: Input, walk: (r: ListpackReader, b: Buffer) => boolean)
 }
 
 /**
+ * Whether a listpack of `n` declared elements (-1: unknown) holds a pair count the checks
+ * take: known, even, at least one pair, at most PACK_MAX_PAIRS and `maxPairs` (the type's
+ * listpack limit, past which Redis's loader converts). Starts a check's scratch.
+ */
+function packablePairs(n: number, maxPairs: number): boolean {
+  if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > maxPairs) return false;
+  packFill = 0;
+  return true;
+}
+
+/**
  * A hash: an even, known count of at most PACK_MAX_PAIRS pairs within
  * hash-max-listpack-entries, and no field twice. False leaves it to hashListpackItems.
  */
 function hashWalk(r: ListpackReader, b: Buffer): boolean {
   const n = r.declared;
-  if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.hashMaxListpackEntries) return false;
-  packFill = 0;
+  if (!packablePairs(n, limits.hashMaxListpackEntries)) return false;
   let i = 0;
   while (r.next()) {
     if ((i & 1) === 0 && !packEntry(r, b, i >> 1)) return false;
@@ -790,8 +800,7 @@ function hashWalk(r: ListpackReader, b: Buffer): boolean {
  */
 function zsetWalk(r: ListpackReader, b: Buffer): boolean {
   const n = r.declared;
-  if (n <= 0 || (n & 1) !== 0 || n >> 1 > PACK_MAX_PAIRS || n >> 1 > limits.zsetMaxListpackEntries) return false;
-  packFill = 0;
+  if (!packablePairs(n, limits.zsetMaxListpackEntries)) return false;
   let k = 0;
   while (r.next()) {
     if (!packEntry(r, b, k) || !r.next()) return false;
